@@ -1,0 +1,81 @@
+// swift-tools-version:6.0
+// OCRKit: train, evaluate, export and serve OCR models locally. Layers: see DESIGN.md / README.md.
+import PackageDescription
+
+// LibTorch: Debian's libtorch-dev by default; LIBTORCH=/path selects an official distribution
+// (its include/ and lib/). scripts/check-deps.sh checks the version before a build starts.
+let libtorch = Context.environment["LIBTORCH"]
+let torchInclude = libtorch.map { ["\($0)/include", "\($0)/include/torch/csrc/api/include"] }
+    ?? ["/usr/include/torch/csrc/api/include"]
+let torchLib = libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? []
+
+// ONNX Runtime: .deps/onnxruntime from scripts/setup.sh, or ORT_HOME=/path.
+let ortHome = Context.environment["ORT_HOME"] ?? "\(Context.packageDirectory)/.deps/onnxruntime"
+
+let cxxOpt: [CXXSetting] = [.unsafeFlags(["-O2", "-fno-omit-frame-pointer"])]
+let swiftOpt: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-O2"])]
+
+let package = Package(
+    name: "OCRKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ocr", targets: ["ocr"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // --- C/C++ boundary (pure C headers) ------------------------------------------------
+        .target(
+            name: "CTorch",
+            cxxSettings: cxxOpt + [.unsafeFlags(torchInclude.flatMap { ["-isystem", $0] } + ["-std=c++17"])],
+            linkerSettings: [
+                .unsafeFlags(torchLib),
+                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
+            ]),
+        .target(
+            name: "CVision",
+            cxxSettings: cxxOpt + [.unsafeFlags(["-isystem", "/usr/include/opencv4", "-std=c++17"])],
+            linkerSettings: [
+                .linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_imgcodecs"),
+            ]),
+        .target(
+            name: "CHDF5",
+            cSettings: [.unsafeFlags(["-isystem", "/usr/include/hdf5/serial"])],
+            linkerSettings: [
+                .unsafeFlags(["-L/usr/lib/x86_64-linux-gnu/hdf5/serial"]),
+                .linkedLibrary("hdf5"),
+            ]),
+
+        // --- Pure Swift core (no LibTorch) ---------------------------------------------------
+        .target(name: "OCRCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Imaging", dependencies: ["CVision"]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+
+        // --- Tensors and layers ---------------------------------------------------------------
+        .target(name: "Torch", dependencies: ["CTorch"], swiftSettings: swiftOpt),
+        .target(name: "NN", dependencies: ["Torch", "HDF5"]),
+
+        // --- Executables ----------------------------------------------------------------------
+        .executableTarget(
+            name: "ocr",
+            dependencies: ["Torch", "NN", "OCRCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The bench's reference: the same training step written directly in C++ against LibTorch.
+        .executableTarget(
+            name: "torch-bench-ref",
+            cxxSettings: cxxOpt + [.unsafeFlags(torchInclude.flatMap { ["-isystem", $0] } + ["-std=c++17"])],
+            linkerSettings: [
+                .unsafeFlags(torchLib),
+                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
+            ]),
+
+        // --- Tests ------------------------------------------------------------------------------
+        .testTarget(name: "OCRCoreTests", dependencies: ["OCRCore"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)
