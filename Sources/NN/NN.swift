@@ -1,1 +1,1 @@
-// placeholder
+// NN: coming
