@@ -136,6 +136,7 @@ int ct_clip_grad_norm(const ct_tensor *params, int64_t n, double max_norm, doubl
                       ct_error *err) {
   CT_TRY
     at::NoGradGuard no_grad;
+    if (!(max_norm > 0)) throw std::invalid_argument("max_norm must be > 0, got " + std::to_string(max_norm));
     std::vector<at::Tensor> grads;
     for (int64_t i = 0; i < n; i++) {
       const at::Tensor &g = T(params[i]).grad();
