@@ -239,12 +239,14 @@ int ct_inplace_binary_scalar(ct_tensor dst, double s, ct_binary_op op, ct_error 
   CT_TRY
     at::NoGradGuard no_grad;
     at::Tensor &d = T(dst);
+    // an integer tensor (a step counter) takes an integer scalar, so the result type stays integral
+    at::Scalar v = d.is_floating_point() ? at::Scalar(s) : at::Scalar(static_cast<int64_t>(s));
     switch (op) {
-      case CT_BINARY_ADD: d.add_(s); break;
-      case CT_BINARY_SUB: d.sub_(s); break;
-      case CT_BINARY_MUL: d.mul_(s); break;
-      case CT_BINARY_DIV: d.div_(s); break;
-      default: d.copy_(binary_scalar(d, s, op));
+      case CT_BINARY_ADD: d.add_(v); break;
+      case CT_BINARY_SUB: d.sub_(v); break;
+      case CT_BINARY_MUL: d.mul_(v); break;
+      case CT_BINARY_DIV: d.div_(v); break;
+      default: d.copy_(binary_scalar(d, v, op));
     }
   CT_CATCH("inplace_binary_scalar", {"dst", dst})
 }
