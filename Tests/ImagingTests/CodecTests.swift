@@ -80,11 +80,44 @@ final class CodecTests: XCTestCase {
         }
         XCTAssertEqual(decodedPrefixes, [], "prefixes of \(png.count) bytes that decoded")
         var rng = SystemRandomNumberGenerator()
-        for _ in 0..<300 {
+        for _ in 0..<100 {
             var damaged = png
             for _ in 0..<3 { damaged[Int.random(in: 8..<png.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
             _ = try? Image(decoding: damaged)
         }
+    }
+
+    func testSixteenBitPNGIsScaledTo8Bit() throws {
+        // 2x1 16-bit gray: 0x1234 and 0xFFFF -> 0x12 and 0xFF (OpenCV keeps the high byte).
+        let png = PNGBuilder.png(width: 2, height: 1, bitDepth: 16, colorType: 0, rows: [[0x12, 0x34, 0xFF, 0xFF]])
+        XCTAssertEqual(try Image(decoding: png, mode: .keep).pixels, [0x12, 0xFF])
+        XCTAssertEqual(try Image(decoding: png, mode: .gray).pixels, [0x12, 0xFF])
+        XCTAssertEqual(try Image(decoding: png, mode: .bgr).pixels, [0x12, 0x12, 0x12, 0xFF, 0xFF, 0xFF])
+    }
+
+    func testGrayAlphaPNGKeepsItsAlpha() throws {
+        let png = PNGBuilder.png(width: 2, height: 1, bitDepth: 8, colorType: 4, rows: [[10, 200, 30, 0]])
+        let kept = try Image(decoding: png, mode: .keep)
+        XCTAssertEqual(kept.colorOrder, .bgra)
+        XCTAssertEqual(kept.pixels, [10, 10, 10, 200, 30, 30, 30, 0])
+        XCTAssertEqual(try Image(decoding: png, mode: .gray).pixels, [10, 30])
+    }
+
+    func testTruncatedJPEGNeverCrashes() throws {
+        // libjpeg pads a truncated JPEG instead of failing; we only require a clean outcome.
+        let jpeg = [UInt8](try Fixtures.gradient(width: 32, height: 24).encoded(as: .jpeg(quality: 90)))
+        var (decoded, threw) = (0, 0)
+        for n in stride(from: 0, to: jpeg.count, by: 7) {
+            do {
+                let image = try Image(decoding: jpeg[0..<n])
+                XCTAssertEqual([image.width, image.height], [32, 24])
+                decoded += 1
+            } catch let error as ImagingError {
+                XCTAssertEqual(error.kind, .decode, error.message)
+                threw += 1
+            }
+        }
+        print("truncated JPEG (\(jpeg.count) bytes): \(decoded) prefixes decoded padded, \(threw) threw")
     }
 
     func testFileDecodeAndPathErrors() throws {
