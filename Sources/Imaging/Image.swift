@@ -15,7 +15,7 @@ public struct Image: Sendable, Equatable {
 
     /// Wraps existing pixels; throws if their count is not `width * height * channels`.
     public init(width: Int, height: Int, colorOrder: ColorOrder, pixels: [UInt8]) throws {
-        try Image.checkSize(width: width, height: height)
+        try Image.checkSize(width: width, height: height, channels: colorOrder.channels)
         guard pixels.count == width * height * colorOrder.channels else {
             throw ImagingError(.invalidArgument, "image: \(width)x\(height) \(colorOrder) needs "
                 + "\(width * height * colorOrder.channels) bytes, got \(pixels.count)")
@@ -28,7 +28,7 @@ public struct Image: Sendable, Equatable {
 
     /// A blank image, every byte `value` (a mask or map to draw into).
     public init(width: Int, height: Int, colorOrder: ColorOrder = .gray, repeating value: UInt8 = 0) throws {
-        try Image.checkSize(width: width, height: height)
+        try Image.checkSize(width: width, height: height, channels: colorOrder.channels)
         try self.init(width: width, height: height, colorOrder: colorOrder,
                       pixels: [UInt8](repeating: value, count: width * height * colorOrder.channels))
     }
@@ -40,10 +40,15 @@ public struct Image: Sendable, Equatable {
         return pixels[(y * width + x) * channels + channel]
     }
 
-    // Sizes must be positive and fit the boundary's int32 fields (OpenCV's own limit).
-    private static func checkSize(width: Int, height: Int) throws {
-        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max),
-              width.multipliedReportingOverflow(by: height).overflow == false
-        else { throw ImagingError(.invalidArgument, "image: size \(width)x\(height) must be positive") }
+    // Sizes must be positive and fit the boundary's int32 fields (OpenCV's own limit), and the
+    // byte count must not overflow before the pixel count check computes it.
+    private static func checkSize(width: Int, height: Int, channels: Int) throws {
+        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
+            throw ImagingError(.invalidArgument, "image: size \(width)x\(height) must be positive and fit Int32")
+        }
+        let (pixels, overflow1) = width.multipliedReportingOverflow(by: height)
+        guard !overflow1, !pixels.multipliedReportingOverflow(by: channels).overflow else {
+            throw ImagingError(.invalidArgument, "image: \(width)x\(height)x\(channels) bytes overflow Int")
+        }
     }
 }

@@ -42,6 +42,9 @@ final class CodecTests: XCTestCase {
         print("JPEG q95: max |diff| = \(maxDiff) (limit 12), mean |diff| = \(meanDiff) (limit 2)")
         XCTAssertLessThanOrEqual(maxDiff, 12)
         XCTAssertLessThanOrEqual(meanDiff, 2)
+        // JPEG has no alpha: a BGRA image encodes as its BGR part.
+        let bgra = try image.converted(to: .bgra)
+        XCTAssertEqual(try Image(decoding: bgra.encoded(as: .jpeg(quality: 95)), mode: .keep).colorOrder, .bgr)
         // Lower quality must cost bytes less and error more: the quality argument reaches libjpeg.
         XCTAssertLessThan(try image.encoded(as: .jpeg(quality: 10)).count, jpeg.count)
     }
@@ -151,5 +154,8 @@ final class CodecTests: XCTestCase {
             try Image(width: 2, height: 2, colorOrder: .bgr, pixels: [UInt8](repeating: 0, count: 11))
         }
         assertImagingError(.invalidArgument, "0x3") { try Image(width: 0, height: 3) }
+        assertImagingError(.invalidArgument, "overflow") {
+            try Image(width: Int(Int32.max), height: Int(Int32.max), colorOrder: .bgra)
+        }
     }
 }

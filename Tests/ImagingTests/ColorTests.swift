@@ -32,13 +32,12 @@ final class ColorTests: XCTestCase {
 
     func testEveryPairConvertsAndKeepsTheSameColours() throws {
         // Converting to X and back to the source is lossless when no channel is dropped.
-        let channelsOf: (ColorOrder) -> Int = { $0.channels }
         for from in ColorOrder.allCases {
             let image = try Fixtures.pattern(width: 3, height: 2, order: from)
             for to in ColorOrder.allCases {
                 let there = try image.converted(to: to)
                 XCTAssertEqual(there.colorOrder, to)
-                XCTAssertEqual(there.pixels.count, 6 * channelsOf(to))
+                XCTAssertEqual(there.pixels.count, 6 * to.channels)
                 if to != .gray, !(from.channels == 4 && to.channels == 3) {
                     XCTAssertEqual(try there.converted(to: from), image, "\(from) -> \(to) -> \(from)")
                 }

@@ -43,9 +43,9 @@ final class TransformTests: XCTestCase {
     }
 
     func testTranslationAffineMovesAPixel() throws {
-        var image = try Image(width: 8, height: 6)
-        image = try Image(width: 8, height: 6, colorOrder: .gray,
-                          pixels: image.pixels.enumerated().map { $0.offset == 1 * 8 + 2 ? 200 : 0 })  // (2, 1)
+        var pixels = [UInt8](repeating: 0, count: 8 * 6)
+        pixels[1 * 8 + 2] = 200  // (x 2, y 1)
+        let image = try Image(width: 8, height: 6, colorOrder: .gray, pixels: pixels)
         let moved = try image.warpedAffine(matrix: [1, 0, 3, 0, 1, 2], interpolation: .nearest)  // +3, +2
         XCTAssertEqual(moved[5, 3], 200)
         XCTAssertEqual(Fixtures.count(moved, equalTo: 200), 1)
