@@ -1,1 +1,0 @@
-#include "cvision.h"
