@@ -1,0 +1,36 @@
+# OCRKit - the two commands a newcomer types: `make demo` and `make test`. Each installs what it needs.
+SWIFT ?= swift
+RELEASE := -c release
+# Two cores: keep SwiftPM from starting more compiler jobs than the machine can hold in memory.
+JOBS ?= $(shell nproc)
+
+.PHONY: setup deps build test test-asan bench demo clean
+
+setup:
+	@bash scripts/setup.sh
+
+deps: setup
+	@bash scripts/check-deps.sh
+
+build: deps
+	$(SWIFT) build -j $(JOBS)
+
+test: deps
+	$(SWIFT) build -j $(JOBS) --build-tests
+	$(SWIFT) test -j $(JOBS) --skip-build
+
+# AddressSanitizer over the shim, Torch and NN (a separate build folder: ASan objects differ).
+test-asan: deps
+	$(SWIFT) test -j $(JOBS) --sanitize=address --scratch-path .build-asan --filter 'TorchTests|NNTests'
+
+bench: deps
+	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr
+	$(SWIFT) build -j $(JOBS) $(RELEASE) --product torch-bench-ref
+	.build/release/ocr bench foundation --reference .build/release/torch-bench-ref
+
+demo: deps
+	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr
+	.build/release/ocr demo
+
+clean:
+	rm -rf .build .build-asan

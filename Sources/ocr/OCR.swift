@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `ocr`: the toolkit's umbrella command. Subcommands are thin: they parse arguments and call a library.
+@main
+struct OCR: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ocr",
+        abstract: "OCRKit: train, evaluate, export and serve OCR models on your own machine.",
+        subcommands: [Bench.self, Demo.self])
+}
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print speed and memory figures.", subcommands: [FoundationBench.self])
+}
