@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 _Static_assert(sizeof(hid_t) == sizeof(int64_t), "hid_t must be 64-bit (HDF5 >= 1.10)");
 
@@ -28,25 +28,23 @@ static void quiet(void) {
     }
 }
 
-typedef struct { char *buf; size_t cap, len; const char *last; } text_buf;
+// HDF5's stack repeats the failure at every layer ("unable to create dataset: unable to create
+// and link to dataset: ... : chunk size must be <= maximum dimension size"). The outermost line
+// says what failed and the innermost why; the layers between are noise, so only those two are kept.
+typedef struct { char first[512], last[768]; int count; } stack_text;
 
-static void text_append(text_buf *t, const char *s) {
-    if (t->len + 1 >= t->cap) return;
-    size_t n = strlen(s), room = t->cap - t->len - 1;
-    if (n > room) n = room;
-    memcpy(t->buf + t->len, s, n);
-    t->len += n;
-    t->buf[t->len] = '\0';
+static void copy_line(char *dst, size_t cap, const char *src) {
+    snprintf(dst, cap, "%s", src);
+    for (char *p = dst; *p; p++)
+        if (*p == '\n') *p = ' ';  // some lines embed ctime() output, with its newline
 }
 
 static herr_t stack_walk(unsigned n, const H5E_error2_t *e, void *data) {
     (void)n;
-    text_buf *t = data;
+    stack_text *t = data;
     if (!e->desc || !*e->desc) return 0;
-    if (t->last && strcmp(t->last, e->desc) == 0) return 0;  // HDF5 often repeats a line per layer
-    if (t->len) text_append(t, ": ");
-    text_append(t, e->desc);
-    t->last = e->desc;
+    if (t->count++ == 0) copy_line(t->first, sizeof t->first, e->desc);
+    else copy_line(t->last, sizeof t->last, e->desc);
     return 0;
 }
 
@@ -64,14 +62,16 @@ static char *dup_printf(const char *fmt, ...) {
     return s;
 }
 
-// Records "<op> '<object path>' in '<file>': <detail> (<HDF5 stack>)" and returns -1.
+// Records "<op> '<object path>' in '<file>': <detail> (<HDF5 what: why>)" and returns -1.
 // `loc` is the object the operation ran on (or -1), `name` a path relative to it (or NULL).
 static int fail(h5_error *err, const char *op, hid_t loc, const char *name, const char *fmt, ...) {
-    char stack[1536] = "";
-    text_buf t = { stack, sizeof stack, 0, NULL };
+    stack_text t = { "", "", 0 };
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, stack_walk, &t);  // outermost first, cause last
     H5Eclear2(H5E_DEFAULT);
     if (!err) return -1;
+    char stack[1400] = "";
+    if (t.count == 1 || (t.count > 1 && strcmp(t.first, t.last) == 0)) snprintf(stack, sizeof stack, "%s", t.first);
+    else if (t.count > 1) snprintf(stack, sizeof stack, "%s: %s", t.first, t.last);
 
     char detail[1024] = "";
     if (fmt) {
@@ -354,7 +354,9 @@ int h5_file_open(const char *path, int writable, h5_file *out, h5_error *err) {
     quiet();
     out->id = -1;
     // Check up front: HDF5's own messages for these two cases are long and indirect.
-    if (access(path, F_OK) != 0) return fail(err, "open file", -1, path, "%s", strerror(errno));
+    struct stat st;
+    if (stat(path, &st) != 0) return fail(err, "open file", -1, path, "%s", strerror(errno));
+    if (S_ISDIR(st.st_mode)) return fail(err, "open file", -1, path, "is a directory");
     htri_t is = H5Fis_hdf5(path);
     if (is < 0) return fail(err, "open file", -1, path, NULL);
     if (is == 0) return fail(err, "open file", -1, path, "not an HDF5 file (no HDF5 signature found)");

@@ -20,10 +20,19 @@ extension H5File {
     /// closing then fails and nothing is replaced.
     public static func writeAtomically(to path: String, _ body: (H5File) throws -> Void) throws {
         let tmp = temporarySibling(of: path)
-        let file = try H5File.create(tmp)
+        let file: H5File
+        do {
+            file = try H5File.create(tmp)
+        } catch {
+            throw HDF5Error("write '\(path)' atomically: \(error)")
+        }
         do {
             try body(file)
-            try file.close()
+            do {
+                try file.close()
+            } catch {
+                throw HDF5Error("write '\(path)' atomically: \(error)")
+            }
             try fsyncPath(tmp, directory: false)
             guard rename(tmp, path) == 0 else {
                 throw HDF5Error("rename '\(tmp)' to '\(path)': \(errnoText())")
