@@ -45,15 +45,18 @@ final class CHDF5ErrorPathTests: XCTestCase {
             ("delete attribute 'a'", { h5_attr_delete(bad, "a", $0) }),
             ("list attributes of", { h5_attr_names(bad, &list, $0) }),
         ]
-        for (op, call) in calls {
-            var err = h5_error(message: nil)
-            let status = call(&err)
-            let message = err.message.map { String(cString: $0) } ?? ""
-            h5_error_free(&err)
-            XCTAssertEqual(status, -1, op)
-            XCTAssertTrue(message.hasPrefix(op), "\"\(message)\" should start with \"\(op)\"")
-            XCTAssertNil(err.message, "h5_error_free clears the message")
+        let printed = capturingStderr {
+            for (op, call) in calls {
+                var err = h5_error(message: nil)
+                let status = call(&err)
+                let message = err.message.map { String(cString: $0) } ?? ""
+                h5_error_free(&err)
+                XCTAssertEqual(status, -1, op)
+                XCTAssertTrue(message.hasPrefix(op), "\"\(message)\" should start with \"\(op)\"")
+                XCTAssertNil(err.message, "h5_error_free clears the message")
+            }
         }
+        XCTAssertEqual(printed, "", "HDF5 must not print its error stack")
         XCTAssertEqual(list.count, 0)
         XCTAssertEqual(file.id, -1)
         XCTAssertEqual(ds.id, -1)
@@ -98,4 +101,19 @@ final class CHDF5ErrorPathTests: XCTestCase {
         }
         XCTAssertEqual(ds.id, -1)
     }
+}
+
+/// Runs `body` with file descriptor 2 redirected to a temporary file and returns what was written.
+private func capturingStderr(_ body: () -> Void) -> String {
+    let path = NSTemporaryDirectory() + "chdf5-stderr-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
+    let saved = dup(2)
+    guard fd >= 0, saved >= 0 else { return "could not redirect stderr" }
+    dup2(fd, 2)
+    body()
+    dup2(saved, 2)
+    close(saved)
+    close(fd)
+    return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HDF5
 import XCTest
 
@@ -77,5 +78,46 @@ final class H5BlobArrayTests: XCTestCase {
         assertThrows(try H5BlobArray.open(in: root, "images"), containing: ["/images", path, "offsets"])
         assertThrows(try H5BlobArray.open(in: root, "short"), containing: ["/short", "at most 10"])
         assertThrows(try H5BlobArray.open(in: root, "absent"), containing: ["/absent", "no such group"])
+    }
+}
+
+extension H5BlobArrayTests {
+    /// Data-loader shape: several threads, each with its own file handle, reading random samples.
+    /// libhdf5 is thread-safe (one global lock); errors on one thread must not leak into another's
+    /// messages or get printed.
+    func testConcurrentReadersWithOwnHandles() throws {
+        let path = dir.file("threads.h5")
+        let blobs = makeBlobs(200)
+        try H5File.writeAtomically(to: path) { f in
+            try H5BlobArray.create(in: f.root(), "images").append(contentsOf: blobs)
+        }
+        final class Tally: @unchecked Sendable {  // guarded by lock
+            let lock = NSLock()
+            var reads = 0, wrong = 0, errors: [String] = []
+        }
+        let tally = Tally()
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            do {
+                let images = try H5BlobArray.open(in: H5File.open(path).root(), "images")
+                let file = images.group.file
+                var reads = 0, wrong = 0
+                for k in 0..<500 {
+                    let i = (k * 7919 + worker * 31) % blobs.count
+                    if try images.blob(at: i) != blobs[i] { wrong += 1 }
+                    reads += 1
+                    if k % 50 == 0 {  // interleave failures with reads
+                        do { _ = try file.dataset("missing-\(worker)") } catch {
+                            if !"\(error)".contains("missing-\(worker)") { wrong += 1 }
+                        }
+                    }
+                }
+                tally.lock.lock(); tally.reads += reads; tally.wrong += wrong; tally.lock.unlock()
+            } catch {
+                tally.lock.lock(); tally.errors.append("\(error)"); tally.lock.unlock()
+            }
+        }
+        XCTAssertEqual(tally.errors, [])
+        XCTAssertEqual(tally.wrong, 0)
+        XCTAssertEqual(tally.reads, 2000)
     }
 }
