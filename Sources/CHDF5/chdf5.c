@@ -357,7 +357,11 @@ int h5_file_open(const char *path, int writable, h5_file *out, h5_error *err) {
     struct stat st;
     if (stat(path, &st) != 0) return fail(err, "open file", -1, path, "%s", strerror(errno));
     if (S_ISDIR(st.st_mode)) return fail(err, "open file", -1, path, "is a directory");
+#if H5_VERSION_GE(1, 12, 0)
+    htri_t is = H5Fis_accessible(path, H5P_DEFAULT);  // H5Fis_hdf5 is deprecated from 1.12
+#else
     htri_t is = H5Fis_hdf5(path);
+#endif
     if (is < 0) return fail(err, "open file", -1, path, NULL);
     if (is == 0) return fail(err, "open file", -1, path, "not an HDF5 file (no HDF5 signature found)");
     hid_t fapl = new_fapl();

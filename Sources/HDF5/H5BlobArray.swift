@@ -84,12 +84,15 @@ public final class H5BlobArray {
                 + "bytes after the last blob are unreferenced (an interrupted append?)")
         }
         var newOffsets: [Int64] = []
+        var joined: [UInt8] = []  // one buffer, filled by memcpy (`blobs.joined()` goes byte by byte)
         newOffsets.reserveCapacity(blobs.count)
+        joined.reserveCapacity(blobs.reduce(0) { $0 + $1.count })
         for blob in blobs {
             end += Int64(blob.count)
             newOffsets.append(end)
+            joined.append(contentsOf: blob)
         }
-        try bytes.append(Array(blobs.joined()))
+        try bytes.append(joined)
         try offsetsDataset.append(newOffsets)
         offsets.append(contentsOf: newOffsets)
     }
