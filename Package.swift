@@ -73,7 +73,7 @@ let package = Package(
         // --- Tests ------------------------------------------------------------------------------
         .testTarget(name: "OCRCoreTests", dependencies: ["OCRCore"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CVision"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
     ],
