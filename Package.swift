@@ -20,6 +20,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ocr", targets: ["ocr"]),
+        .executable(name: "ocr-train", targets: ["ocr-train"]),
+        .executable(name: "ocr-eval", targets: ["ocr-eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +50,11 @@ let package = Package(
                 .linkedLibrary("hdf5"),
             ]),
 
+        .target(
+            name: "CFont",
+            cSettings: [.unsafeFlags(["-isystem", "/usr/include/freetype2", "-isystem", "/usr/include/harfbuzz"])],
+            linkerSettings: [.linkedLibrary("freetype"), .linkedLibrary("harfbuzz")]),
+
         // --- Pure Swift core (no LibTorch) ---------------------------------------------------
         .target(name: "OCRCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Imaging", dependencies: ["CVision"]),
@@ -57,10 +64,22 @@ let package = Package(
         .target(name: "Torch", dependencies: ["CTorch"], swiftSettings: swiftOpt),
         .target(name: "NN", dependencies: ["Torch", "HDF5"]),
 
+        // --- OCR: data, models, training ------------------------------------------------------
+        .target(name: "OCRData", dependencies: ["OCRCore", "Imaging", "HDF5", "CFont"]),
+        .target(name: "OCRModels", dependencies: ["NN"]),
+        .target(name: "OCRTrain", dependencies: ["OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+
         // --- Executables ----------------------------------------------------------------------
         .executableTarget(
             name: "ocr",
-            dependencies: ["Torch", "NN", "OCRCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "ocr-train",
+            dependencies: ["OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "ocr-eval",
+            dependencies: ["OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The bench's reference: the same training step written directly in C++ against LibTorch.
         .executableTarget(
             name: "torch-bench-ref",
@@ -76,6 +95,9 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "OCRDataTests", dependencies: ["OCRData"]),
+        .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
+        .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -17,7 +17,8 @@ APT_PACKAGES=(
   libhdf5-dev             # checkpoints, packed datasets
   libpolyclipping-dev     # Clipper: polygon offsetting for DB
   libfreetype-dev libharfbuzz-dev   # synthetic text rendering
-  fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35
+  fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35   # synthetic-line fonts:
+  fonts-dancingscript fonts-dkg-handwriting fonts-humor-sans fonts-comic-neue fonts-crosextra-carlito
   pkg-config python3-venv
 )
 missing=()
