@@ -72,8 +72,9 @@ public struct CTCBeamSearchDecoder: Sendable {
     }
 
     /// Highest scores first; equal scores ordered by prefix so results never depend on hashing.
+    /// Impossible prefixes (probability 0, e.g. a repeat with no blank between) are dropped.
     private static func best(_ items: [([Int], Double)], count: Int) -> [([Int], Double)] {
-        Array(items.sorted { a, b in
+        Array(items.filter { $0.1 > -.infinity }.sorted { a, b in
             a.1 != b.1 ? a.1 > b.1 : a.0.lexicographicallyPrecedes(b.0)
         }.prefix(count))
     }
