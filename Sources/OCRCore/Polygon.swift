@@ -46,10 +46,16 @@ public struct Polygon: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// No edge crosses or touches a non-adjacent edge, and adjacent edges do not fold back.
+    /// Repeated consecutive vertices (including a closing copy of the first) are allowed, as in
+    /// shapely.
     public var isSimple: Bool {
-        let e = edges, n = e.count
-        guard n >= 3 else { return false }
         let tol = Geometry.tolerance(for: points)
+        var v = [Point]()
+        for p in points where v.last.map({ $0.distance(to: p) > tol }) ?? true { v.append(p) }
+        while v.count > 1, v[0].distance(to: v[v.count - 1]) <= tol { v.removeLast() }
+        let n = v.count
+        guard n >= 3 else { return false }
+        let e = v.indices.map { (v[$0], v[($0 + 1) % n]) }
         for i in 0..<n {
             for j in (i + 1)..<n {
                 let adjacent = j == i + 1 || (i == 0 && j == n - 1)
@@ -59,7 +65,6 @@ public struct Polygon: Hashable, Sendable, Codable, CustomStringConvertible {
                     let a = (j == i + 1 ? e[i].0 : e[i].1) - shared
                     let b = (j == i + 1 ? e[j].1 : e[j].0) - shared
                     if abs(a.cross(b)) <= tol * max(a.length, b.length) && a.dot(b) > 0 { return false }
-                    if n == 3 { continue }
                 } else if Geometry.segmentsTouch(e[i].0, e[i].1, e[j].0, e[j].1, tolerance: tol) {
                     return false
                 }
