@@ -61,7 +61,9 @@ public struct RecognitionLabelReader: Sendable {
             let length: Int
             if let charset {
                 let encoded = charset.encode(text)
-                if !encoded.unknown.isEmpty { kinds.append(.charactersOutsideCharset(encoded.unknown)) }
+                // A tab is already reported as extraTab; don't report it twice.
+                let unknown = encoded.unknown.filter { $0 != "\t" }
+                if !unknown.isEmpty { kinds.append(.charactersOutsideCharset(unknown)) }
                 length = encoded.classes.count
             } else {
                 length = text.count
