@@ -3,42 +3,50 @@ extension ConfigTree {
     /// rejecting keys `T` does not read: `unknown key 'Optimizer.lrr' (did you mean 'lr'?)`.
     /// A wrong config key must never be silently ignored.
     ///
-    /// Unknown keys are reported even when decoding also failed, since a typo ("lrr") is the
-    /// usual cause of a missing key ("lr"). Errors name the full key path and where it was set.
+    /// Every unknown key is listed (with its line) when decoding otherwise succeeds. When it
+    /// fails, the type stopped reading part-way, so unread keys prove nothing; then a typo of the
+    /// missing key ("nme" for a required "name") is reported, else the failure itself.
     public func decode<T: Decodable>(_ type: T.Type, at path: String) throws -> T {
         let value = path.isEmpty ? ConfigValue.map(root) : try require(path)
         let tracker = ConfigKeyTracker()
         let decoder = ConfigValueDecoder(value: value, path: ConfigTree.components(path), tracker: tracker,
                                          codingPath: ConfigTree.components(path).map { AnyKey($0) })
-        var result: Result<T, Error>
+        let decoded: T
         do {
-            result = .success(try decoder.decode(type))
-        } catch {
-            result = .failure(error)
+            decoded = try decoder.decode(type)
+        } catch var e as ConfigError {
+            if e.kind == .missingKey, let missing = e.path, let typo = likelyTypo(of: missing, tracker.unknown) { throw typo }
+            if e.location == nil, let p = e.path { e.location = location(of: p) }
+            throw e
+        } catch let e as DecodingError {
+            throw convert(e)
         }
         let unknown = tracker.unknown
-        if !unknown.isEmpty {
-            let lines = unknown.map { u -> String in
-                let full = u.path.isEmpty ? u.key : u.path + "." + u.key
-                let loc = location(of: full).map { $0 + ": " } ?? ""
-                return "\(loc)unknown key '\(full)'\(KeySuggestion.hint(for: u.key, in: u.valid))"
-                    + ConfigTree.validKeys(u.valid, at: u.path)
-            }
+        guard unknown.isEmpty else {
+            let lines = unknown.map { unknownKeyMessage($0, withLocation: true) }
             let first = unknown[0]
             throw ConfigError(.unknownKey, path: first.path.isEmpty ? first.key : first.path + "." + first.key,
                               lines.joined(separator: "\n"))
         }
-        switch result {
-        case .success(let t):
-            return t
-        case .failure(var e as ConfigError):
-            if e.location == nil, let p = e.path { e.location = location(of: p) }
-            throw e
-        case .failure(let e as DecodingError):
-            throw convert(e)
-        case .failure(let e):
-            throw e
-        }
+        return decoded
+    }
+
+    private func unknownKeyMessage(_ u: (path: String, key: String, valid: [String]), withLocation: Bool) -> String {
+        let full = u.path.isEmpty ? u.key : u.path + "." + u.key
+        let loc = withLocation ? location(of: full).map { $0 + ": " } ?? "" : ""
+        return "\(loc)unknown key '\(full)'\(KeySuggestion.hint(for: u.key, in: u.valid))" + ConfigTree.validKeys(u.valid, at: u.path)
+    }
+
+    /// An unread key next to a missing one that looks like its misspelling.
+    private func likelyTypo(of missing: String, _ unknown: [(path: String, key: String, valid: [String])]) -> ConfigError? {
+        var c = ConfigTree.components(missing)
+        guard let missingKey = c.popLast() else { return nil }
+        let parent = c.joined(separator: ".")
+        guard let u = unknown.first(where: { $0.path == parent && KeySuggestion.closest(to: $0.key, in: [missingKey]) != nil })
+        else { return nil }
+        let full = parent.isEmpty ? u.key : parent + "." + u.key
+        return ConfigError(.unknownKey, location: location(of: full), path: full,
+                           "unknown key '\(full)' (did you mean '\(missingKey)'?); '\(missing)' is required")
     }
 
     /// Errors thrown by a type's own `init(from:)` validation (e.g. `dataCorrupted`).

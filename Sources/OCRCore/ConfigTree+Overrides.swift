@@ -44,18 +44,23 @@ extension ConfigTree {
         }
         let origin = origin ?? "set '\(path)'"
         var newRoot = ConfigValue.map(root)
-        try ConfigTree.assign(value, at: components[...], in: &newRoot, walked: [], allowNewKeys: allowNewKeys, origin: origin)
+        var changed = [String]()
+        try ConfigTree.assign(value, at: components[...], in: &newRoot, walked: [], allowNewKeys: allowNewKeys,
+                              origin: origin, changed: &changed)
         guard case .map(let m) = newRoot else { return }
         root = m
-        // The value now comes from the override, and so does everything under it.
-        origins = origins.filter { $0.key != path && !$0.key.hasPrefix(path + ".") }
-        origins[path] = origin
+        // Replaced values now come from the override, and so does everything under them;
+        // keys a merged map left alone keep their file lines.
+        for p in changed {
+            origins = origins.filter { $0.key != p && !$0.key.hasPrefix(p + ".") }
+            origins[p] = origin
+        }
     }
 
     private static func assign(_ value: ConfigValue, at components: ArraySlice<String>, in node: inout ConfigValue,
-                               walked: [String], allowNewKeys: Bool, origin: String) throws {
+                               walked: [String], allowNewKeys: Bool, origin: String, changed: inout [String]) throws {
         guard let key = components.first else {
-            try replace(&node, with: value, walked: walked, allowNewKeys: allowNewKeys, origin: origin)
+            try replace(&node, with: value, walked: walked, allowNewKeys: allowNewKeys, origin: origin, changed: &changed)
             return
         }
         let here = walked.joined(separator: ".")
@@ -75,8 +80,10 @@ extension ConfigTree {
             }
             if components.count == 1 && m[key] == nil {
                 child = value
+                changed.append(full)
             } else {
-                try assign(value, at: components.dropFirst(), in: &child, walked: walked + [key], allowNewKeys: allowNewKeys, origin: origin)
+                try assign(value, at: components.dropFirst(), in: &child, walked: walked + [key], allowNewKeys: allowNewKeys,
+                           origin: origin, changed: &changed)
             }
             m[key] = child
             node = .map(m)
@@ -85,7 +92,8 @@ extension ConfigTree {
                 throw ConfigError(.indexOutOfRange, location: origin, path: full,
                                   "'\(here)' is a list of \(l.count); '\(key)' is not an index in 0..<\(l.count)")
             }
-            try assign(value, at: components.dropFirst(), in: &l[i], walked: walked + [key], allowNewKeys: allowNewKeys, origin: origin)
+            try assign(value, at: components.dropFirst(), in: &l[i], walked: walked + [key], allowNewKeys: allowNewKeys,
+                       origin: origin, changed: &changed)
             node = .list(l)
         default:
             throw ConfigError(.invalidOverride, location: origin, path: full,
@@ -96,18 +104,19 @@ extension ConfigTree {
     /// Replaces an existing value; a map merges into a map, and a section is never replaced by
     /// a scalar (almost always a mistyped path).
     private static func replace(_ node: inout ConfigValue, with value: ConfigValue, walked: [String],
-                                allowNewKeys: Bool, origin: String) throws {
+                                allowNewKeys: Bool, origin: String, changed: inout [String]) throws {
         let here = walked.joined(separator: ".")
         switch (node, value) {
         case (.map, .map(let incoming)):
             for e in incoming {
-                try assign(e.value, at: [e.key], in: &node, walked: walked, allowNewKeys: allowNewKeys, origin: origin)
+                try assign(e.value, at: [e.key], in: &node, walked: walked, allowNewKeys: allowNewKeys, origin: origin, changed: &changed)
             }
         case (.map(let m), _) where !m.isEmpty:
             throw ConfigError(.invalidOverride, location: origin, path: here,
                               "'\(here)' is a section (keys: \(m.keys.joined(separator: ", "))); set one of its keys, e.g. \(here).\(m.keys[0])=...")
         default:
             node = value
+            changed.append(here)
         }
     }
 }
