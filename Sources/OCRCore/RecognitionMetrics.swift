@@ -64,6 +64,49 @@ public struct RecognitionMetrics: Sendable {
         public var characterAccuracy: Double { ratio(matchedCharacters, groundTruthCharacters) }
         public var wordErrorRate: Double { rate(wordEdits, groundTruthWords) }
 
+        // Encoded with the derived rates too, so a JSON report is readable on its own;
+        // decoding reads the counts and derives the rates again.
+        enum CodingKeys: String, CodingKey {
+            case samples, exactMatches, caseInsensitiveMatches, normalizedEditDistanceSum, characterEdits
+            case groundTruthCharacters, predictedCharacters, matchedCharacters, wordEdits, groundTruthWords
+            case lineAccuracy, caseInsensitiveLineAccuracy, normalizedEditDistance, characterErrorRate
+            case characterAccuracy, wordErrorRate
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            samples = try c.decode(Int.self, forKey: .samples)
+            exactMatches = try c.decode(Int.self, forKey: .exactMatches)
+            caseInsensitiveMatches = try c.decode(Int.self, forKey: .caseInsensitiveMatches)
+            normalizedEditDistanceSum = try c.decode(Double.self, forKey: .normalizedEditDistanceSum)
+            characterEdits = try c.decode(Int.self, forKey: .characterEdits)
+            groundTruthCharacters = try c.decode(Int.self, forKey: .groundTruthCharacters)
+            predictedCharacters = try c.decode(Int.self, forKey: .predictedCharacters)
+            matchedCharacters = try c.decode(Int.self, forKey: .matchedCharacters)
+            wordEdits = try c.decode(Int.self, forKey: .wordEdits)
+            groundTruthWords = try c.decode(Int.self, forKey: .groundTruthWords)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(samples, forKey: .samples)
+            try c.encode(exactMatches, forKey: .exactMatches)
+            try c.encode(caseInsensitiveMatches, forKey: .caseInsensitiveMatches)
+            try c.encode(normalizedEditDistanceSum, forKey: .normalizedEditDistanceSum)
+            try c.encode(characterEdits, forKey: .characterEdits)
+            try c.encode(groundTruthCharacters, forKey: .groundTruthCharacters)
+            try c.encode(predictedCharacters, forKey: .predictedCharacters)
+            try c.encode(matchedCharacters, forKey: .matchedCharacters)
+            try c.encode(wordEdits, forKey: .wordEdits)
+            try c.encode(groundTruthWords, forKey: .groundTruthWords)
+            try c.encode(lineAccuracy, forKey: .lineAccuracy)
+            try c.encode(caseInsensitiveLineAccuracy, forKey: .caseInsensitiveLineAccuracy)
+            try c.encode(normalizedEditDistance, forKey: .normalizedEditDistance)
+            try c.encode(characterErrorRate, forKey: .characterErrorRate)
+            try c.encode(characterAccuracy, forKey: .characterAccuracy)
+            try c.encode(wordErrorRate, forKey: .wordErrorRate)
+        }
+
         mutating func merge(_ o: Summary) {
             samples += o.samples; exactMatches += o.exactMatches; caseInsensitiveMatches += o.caseInsensitiveMatches
             normalizedEditDistanceSum += o.normalizedEditDistanceSum; characterEdits += o.characterEdits

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import OCRCore
 
@@ -140,5 +141,14 @@ final class RecognitionMetricsTests: XCTestCase {
         XCTAssertEqual(first.groups, whole.groups)
         XCTAssertEqual(first.confusions, whole.confusions)
         XCTAssertEqual(first.worstSamples, whole.worstSamples)
+    }
+
+    func testSummaryJSONCarriesRatesAndRoundTrips() throws {
+        let s = handScored().overall
+        let json = try JSONEncoder().encode(s)
+        let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
+        XCTAssertEqual(object?["characterErrorRate"] as? Double ?? -1, 7.0 / 18, accuracy: 1e-12)
+        XCTAssertEqual(object?["lineAccuracy"] as? Double ?? -1, 0.2, accuracy: 1e-12)
+        XCTAssertEqual(try JSONDecoder().decode(RecognitionMetrics.Summary.self, from: json), s)
     }
 }
