@@ -1,0 +1,42 @@
+import NN
+import Torch
+
+/// An exponential moving average of a model's parameters (and a copy of its buffers), as
+/// PaddleOCR's `ema` option: evaluation and export can use the smoother weights. The effective
+/// decay ramps up early on (min(decay, (1 + n) / (10 + n))) so the average is not stuck at init.
+public final class WeightEMA {
+    public let decay: Double
+    public private(set) var updates: Int
+    /// Shadow tensors under the model's parameter and buffer paths.
+    public let shadow: [(path: String, tensor: Tensor)]
+
+    public init(_ model: Module, decay: Double, updates: Int = 0) throws {
+        self.decay = decay
+        self.updates = updates
+        shadow = try noGrad { try model.stateDict().map { ($0.path, try $0.tensor.detach().clone()) } }
+    }
+
+    /// shadow = d * shadow + (1 - d) * current, for floating tensors; integer buffers are copied.
+    public func update(from model: Module) throws {
+        updates += 1
+        let d = min(decay, Double(1 + updates) / Double(10 + updates))
+        for ((_, s), (_, t)) in zip(shadow, model.stateDict()) {
+            if t.dtype.isFloatingPoint {
+                try s.update(.mul, d)
+                try s.update(.add, try noGrad { try t.detach() * (1 - d) })
+            } else {
+                try s.copy(from: t)
+            }
+        }
+    }
+
+    public var state: [String: Tensor] { Dictionary(uniqueKeysWithValues: shadow.map { ($0.path, $0.tensor) }) }
+
+    /// Runs `body` with the model holding the averaged weights, then puts the trained ones back.
+    public func withAveragedWeights<R>(in model: Module, _ body: () throws -> R) throws -> R {
+        let saved = try noGrad { try model.stateDict().map { ($0.path, try $0.tensor.detach().clone()) } }
+        try model.load(state)
+        defer { _ = try? model.load(Dictionary(uniqueKeysWithValues: saved)) }
+        return try body()
+    }
+}
