@@ -6,6 +6,7 @@
 //   torch-bench-ref step BATCH STEPS THREADS    -> "ms_per_step <x>"
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -82,7 +83,7 @@ int main(int argc, char **argv) {
     auto x = torch::randn({batch, 3, 32, 320});
     auto targets = torch::randint(1, classes, {batch, S}, torch::kLong);
     std::vector<int64_t> il(batch, T), tl(batch, S);
-    double total = 0;
+    std::vector<double> times;
     for (int64_t s = 0; s < steps + 2; s++) {
       double t0 = now_ms();
       auto lp = model->forward(x);
@@ -90,9 +91,10 @@ int main(int argc, char **argv) {
       opt.zero_grad();
       loss.backward();
       opt.step();
-      if (s >= 2) total += now_ms() - t0;  // two warm-up steps
+      if (s >= 2) times.push_back(now_ms() - t0);  // two warm-up steps
     }
-    std::printf("ms_per_step %.3f\n", total / steps);
+    std::sort(times.begin(), times.end());
+    std::printf("ms_per_step %.3f\n", times[times.size() / 2]);  // median, as the Swift side
     return 0;
   }
   std::fprintf(stderr, "unknown mode %s\n", mode.c_str());

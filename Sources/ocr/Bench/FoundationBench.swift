@@ -14,7 +14,7 @@ struct FoundationBench: ParsableCommand {
     var reference: String?
     @Option(help: "Tiny-op calls timed for the overhead figure.") var calls = 200_000
     @Option(help: "Batch size of the training step.") var batch = 64
-    @Option(help: "Timed training steps (after two warm-up steps).") var steps = 5
+    @Option(help: "Timed training steps (after two warm-up steps); the median is reported.") var steps = 5
     @Option(help: "Intra-op threads.") var threads = 2
     @Option(help: "Forward/backward steps of the small model for the memory figure.") var memorySteps = 10_000
     @Option(help: "Where the figures are written as JSON (and read back next time for comparison).")
@@ -78,7 +78,7 @@ struct FoundationBench: ParsableCommand {
         let x = try Tensor.randn([batch, 3, 32, 320])
         let targets = try Tensor.randint(1, classes, [batch, targetLength])
         let il = [Int](repeating: timeSteps, count: batch), tl = [Int](repeating: targetLength, count: batch)
-        var total = 0.0
+        var times: [Double] = []
         for s in 0..<(steps + 2) {
             let t0 = ProcessStats.now()
             let lp = try model(x)
@@ -86,9 +86,9 @@ struct FoundationBench: ParsableCommand {
             try opt.zeroGrad()
             try loss.backward()
             try opt.step()
-            if s >= 2 { total += ProcessStats.now() - t0 }   // two warm-up steps
+            if s >= 2 { times.append(ProcessStats.now() - t0) }   // two warm-up steps
         }
-        return total * 1000 / Double(steps)
+        return times.sorted()[times.count / 2] * 1000   // median: robust to a busy neighbour
     }
 
     /// A small conv + LSTM model trained for `memorySteps` steps; RSS sampled along the way.
