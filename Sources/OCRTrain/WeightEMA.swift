@@ -6,7 +6,7 @@ import Torch
 /// decay ramps up early on (min(decay, (1 + n) / (10 + n))) so the average is not stuck at init.
 public final class WeightEMA {
     public let decay: Double
-    public private(set) var updates: Int
+    public internal(set) var updates: Int
     /// Shadow tensors under the model's parameter and buffer paths.
     public let shadow: [(path: String, tensor: Tensor)]
 
@@ -38,5 +38,16 @@ public final class WeightEMA {
         try model.load(state)
         defer { _ = try? model.load(Dictionary(uniqueKeysWithValues: saved)) }
         return try body()
+    }
+}
+
+extension WeightEMA {
+    /// Restores shadow weights saved in a checkpoint.
+    func load(_ state: [String: Tensor], updates: Int) throws {
+        for (path, s) in shadow {
+            guard let t = state[path] else { throw TrainError("EMA state in checkpoint lacks \(path)") }
+            try s.copy(from: t)
+        }
+        self.updates = updates
     }
 }
