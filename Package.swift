@@ -68,18 +68,20 @@ let package = Package(
         .target(name: "OCRData", dependencies: ["OCRCore", "Imaging", "HDF5", "CFont"]),
         .target(name: "OCRModels", dependencies: ["NN"]),
         .target(name: "OCRTrain", dependencies: ["OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+        // Shared by the executables: option groups, progress bar, report writers.
+        .target(name: "OCRCLI", dependencies: ["OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
         .executableTarget(
             name: "ocr",
-            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain",
+            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain", "OCRCLI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-train",
-            dependencies: ["OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-eval",
-            dependencies: ["OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The bench's reference: the same training step written directly in C++ against LibTorch.
         .executableTarget(
             name: "torch-bench-ref",
