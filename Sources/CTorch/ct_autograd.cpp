@@ -1,6 +1,7 @@
 // Autograd, LibTorch's optimizers (with their per-parameter state exposed as tensors so
 // checkpoints can hold it in HDF5), RNG state and thread count.
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
@@ -303,5 +304,12 @@ void ct_set_num_threads(int n) {
   if (n > 0) at::set_num_threads(n);
 }
 int ct_get_num_threads(void) { return at::get_num_threads(); }
+
+void ct_set_autocast_bf16(bool enabled) {
+  at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+  at::autocast::set_cpu_enabled(enabled);
+}
+bool ct_autocast_bf16_enabled(void) { return at::autocast::is_cpu_enabled(); }
+void ct_autocast_clear_cache(void) { at::autocast::clear_cache(); }
 
 }  // extern "C"

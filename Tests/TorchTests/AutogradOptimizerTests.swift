@@ -99,3 +99,18 @@ final class AutogradOptimizerTests: XCTestCase {
         }
     }
 }
+
+final class AutocastTests: XCTestCase {
+    func testBF16AutocastRunsConvInBFloat16AndBackwardWorks() throws {
+        let x = try Tensor.randn([2, 3, 8, 8])
+        let w = try Tensor.randn([4, 3, 3, 3]).requiresGrad(true)
+        let y = try Torch.withBF16Autocast { try F.conv2d(x, weight: w, padding: (1, 1)) }
+        XCTAssertEqual(y.dtype, .bfloat16)
+        let ref = try F.conv2d(x, weight: w, padding: (1, 1))
+        XCTAssertEqual(ref.dtype, .float32)
+        let rel = try ((y.to(.float32) - ref).abs().max().item()) / (try ref.abs().max().item())
+        XCTAssertLessThan(rel, 0.02)                       // bfloat16 keeps ~3 significant digits
+        try y.to(.float32).sum().backward()
+        XCTAssertEqual(try w.grad!.dtype, .float32)
+    }
+}

@@ -210,6 +210,13 @@ int ct_rng_state_set(ct_tensor state, ct_error *err);
 void ct_set_num_threads(int n);
 int ct_get_num_threads(void);
 
+// ---- mixed precision -----------------------------------------------------------------------------
+// CPU autocast (per thread, as in LibTorch): convolutions, matmuls and LSTMs run in bfloat16 while
+// enabled; reductions and losses stay in float32. Clear the cast-weight cache after each step.
+void ct_set_autocast_bf16(bool enabled);
+bool ct_autocast_bf16_enabled(void);
+void ct_autocast_clear_cache(void);
+
 #ifdef __cplusplus
 }
 #endif
