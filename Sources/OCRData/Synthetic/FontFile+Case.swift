@@ -15,10 +15,12 @@ extension FontFile {
     }
 
     /// The proportions of the font's lowercase letters; nil when it lacks the letters to measure.
-    static func caseProportions(_ face: FontFace) throws -> CaseProportions? {
+    /// `drawn` says whether the font really draws a character (symbol fonts map x to chi).
+    static func caseProportions(_ face: FontFace, drawn: (Character) -> Bool) throws -> CaseProportions? {
         try face.setPixelSize(48)
         // How far one character's ink reaches above the baseline, pixels.
         func height(_ c: Character) throws -> Double? {
+            guard drawn(c) else { return nil }
             let run = try face.shape(String(c), letterSpacing: 0)
             guard run.notdefCount == 0, !run.glyphs.isEmpty else { return nil }
             let mask = try face.rasterize(run, transforms: [], embolden: 0, shear: 0, padding: 0)

@@ -48,7 +48,9 @@ public final class FontFile: @unchecked Sendable, CustomStringConvertible {
         let file = (path as NSString).lastPathComponent
         self.name = faceIndex > 0 ? "\(file)#\(faceIndex)" : file
         self.statusByCodePoint = statuses
-        self.drawsLowercaseAsCapitals = try FontFile.caseProportions(face)?.isCapsOnly ?? false
+        self.drawsLowercaseAsCapitals = try FontFile.caseProportions(face, drawn: { c in
+            c.unicodeScalars.allSatisfy { statuses[$0.value] == .present }
+        })?.isCapsOnly ?? false
         self.pool = FacePool(path: path, faceIndex: faceIndex, first: face)
     }
 
