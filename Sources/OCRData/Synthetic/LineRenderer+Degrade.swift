@@ -26,9 +26,9 @@ extension LineRenderer {
             let perChannel = random.chance(0.3)
             if noise > 0 {
                 for i in 0..<n {
-                    let shared = random.gaussian() * noise
+                    let shared = random.pixelGaussian() * noise
                     for c in 0..<3 {
-                        let d = perChannel ? random.gaussian() * noise : shared
+                        let d = perChannel ? random.pixelGaussian() * noise : shared
                         pixels[i * 3 + c] = UInt8(min(255, max(0, (Double(pixels[i * 3 + c]) + d).rounded())))
                     }
                 }

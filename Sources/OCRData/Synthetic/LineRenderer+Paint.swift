@@ -106,7 +106,7 @@ extension LineRenderer {
                     : hue(random.unit(), saturation: random.uniform(0.3, 0.9), value: random.uniform(0.1, 0.35))
             }
             if random.chance(0.8) { return LineRenderer.papers[random.int(below: LineRenderer.papers.count)].jittered(6, &random) }
-            return hue(random.unit(), saturation: random.uniform(0.05, 0.35), value: random.uniform(0.75, 1))
+            return hue(random.unit(), saturation: random.uniform(0.03, 0.25), value: random.uniform(0.8, 1))
         }
 
         if let fixed = o.backgroundColor {
@@ -134,7 +134,7 @@ extension LineRenderer {
             let amplitude = random.uniform(10, 35) * (inverted ? 0.6 : 1)
             let grain = random.uniform(2, 8)
             fill { i in
-                let v = Double(field[i]) * amplitude + random.gaussian() * grain
+                let v = Double(field[i]) * amplitude + random.pixelGaussian() * grain
                 return RGB(clampLevel(c.r + v), clampLevel(c.g + v), clampLevel(c.b + v))
             }
         default:  // paper: tint, large faint blotches, fine grain, sometimes a shadow across it
@@ -150,7 +150,7 @@ extension LineRenderer {
                 let (x, y) = (Double(i % w) - Double(w) / 2, Double(i / w) - Double(h) / 2)
                 let t = min(1, max(0, (x * dx + y * dy) / extent + 0.5))
                 let shade = 1 - shadow * t
-                let v = Double(blotches[i]) * blotch + random.gaussian() * grain
+                let v = Double(blotches[i]) * blotch + random.pixelGaussian() * grain
                 return RGB(clampLevel((c.r + v) * shade), clampLevel((c.g + v) * shade), clampLevel((c.b + v) * shade))
             }
         }

@@ -85,7 +85,10 @@ public struct LineRenderer: Sendable {
         // 2. Crop: the ink horizontally; vertically the line box (so x-height sits the same in every
         // line of a font), or the ink alone as a tight detector box would.
         var box = ink
-        if !random.chance(o.tightCropProb) {
+        let lineBoxHeight = mask.ascender - mask.descender
+        // Punctuation-only texts ("...", "-") keep the line box: a 3-pixel-high crop is no line.
+        let tight = random.chance(o.tightCropProb) && Double(ink.height) >= 0.5 * lineBoxHeight
+        if !tight {
             box.top = min(ink.top, mask.baselineY - Int(mask.ascender.rounded(.up)))
             box.bottom = max(ink.bottom, mask.baselineY - Int(mask.descender.rounded(.down)))
         }

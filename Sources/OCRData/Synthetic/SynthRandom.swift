@@ -39,6 +39,15 @@ struct SynthRandom {
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
+    /// Approximately standard normal from one draw: the sum of four 16-bit uniforms (Irwin-Hall),
+    /// centred and scaled to variance 1. Tails stop at ±3.5; for per-pixel grain and noise, where
+    /// Box-Muller's log and cos per pixel would dominate the rendering time.
+    mutating func pixelGaussian() -> Double {
+        let r = generator.next()
+        let sum = Double(r & 0xFFFF) + Double((r >> 16) & 0xFFFF) + Double((r >> 32) & 0xFFFF) + Double(r >> 48)
+        return (sum / 65536 - 2) * 1.7320508075688772
+    }
+
     /// An index drawn with probability proportional to `weights` (all >= 0, some > 0).
     mutating func weighted(_ weights: [Double]) -> Int {
         let total = weights.reduce(0, +)

@@ -13,6 +13,19 @@
 /// `coverage`. `group` of each sample is the font's file name, for per-font metrics.
 ///
 /// Thread-safe: shared state is read-only, and each font lends each thread its own FreeType face.
+///
+/// Decisions, for whoever changes this:
+/// - Fonts are files or directories, never family names: a name resolves to different files on
+///   different machines, and a training set must say what it was made of.
+/// - "Covers" is stricter than "the character map has it": the glyph must have ink (unless the
+///   character is whitespace), an ASCII letter's glyph must not be named as something else
+///   (symbol fonts), lowercase must not be drawn as small capitals (caps-only fonts), and after
+///   shaping no glyph may be .notdef. Each rule exists because a font here broke it.
+/// - Crops follow the ink horizontally and the font's measured line box vertically (tall letters
+///   to descenders, not the font's ascender fields, which vary between fonts by 2x), so x-height
+///   sits at the same place in every line of a font; `tight_crop_prob` adds detector-style crops.
+/// - Effects act on the coverage mask before colour (no stretched backgrounds); capture effects
+///   (blur, noise, JPEG) come last, in the order a camera applies them.
 public final class SyntheticLineDataset: LineDataset, @unchecked Sendable {
     /// The dataset's name in configs.
     public static let configName = "SyntheticLines"
@@ -104,7 +117,18 @@ public final class SyntheticLineDataset: LineDataset, @unchecked Sendable {
         var choice = base.fork()
         var rendering = base.fork()
         let (text, font) = choose(index, random: &choice)
-        return try renderer.render(text, font: fonts[font], random: &rendering)
+        do {
+            return try renderer.render(text, font: fonts[font], random: &rendering)
+        } catch let e as FontError where e.kind == .notCovered {
+            // The character maps said yes but HarfBuzz shaped a .notdef (a sequence the font cannot
+            // compose): try the text's other fonts in order, then give up loudly.
+            guard case .lines = corpus.mode, let unit = corpus.units.firstIndex(of: text) else { throw e }
+            for other in self.index.fonts(of: unit) where other != font {
+                var retry = rendering
+                if let line = try? renderer.render(text, font: fonts[other], random: &retry) { return line }
+            }
+            throw e
+        }
     }
 
     /// The text and font of sample `index`.
