@@ -13,6 +13,7 @@ public final class LineEpoch {
     private var failure: (any Error)?
     private var inlineStats = LoaderStats()
     private let started = ContinuousClock.now
+    private var threads: [WorkerThread] = []
 
     /// Shared with the workers; every field is guarded by `cond`.
     final class State: @unchecked Sendable {
@@ -24,7 +25,6 @@ public final class LineEpoch {
         var nextDeliver: Int
         var results: [Int: Result<LineBatch, any Error>] = [:]
         var cancelled = false
-        var live = 0
         var stats = LoaderStats()
 
         init(order: [Int], start: Int, end: Int, window: Int) {
@@ -43,12 +43,13 @@ public final class LineEpoch {
         state = State(order: loader.order(epoch: epoch), start: min(max(0, start), end), end: end,
                       window: loader.options.window)
         let workers = min(loader.options.workers, max(0, end - state.nextClaim))
-        state.live = workers
-        WorkerCount.shared.add(workers)
-        for w in 0..<workers {
-            let thread = Thread { [state, loader, epoch] in Self.work(state: state, loader: loader, epoch: epoch) }
-            thread.name = "ocrkit-loader-\(epoch)-\(w)"
-            thread.start()
+        for _ in 0..<workers {
+            do {
+                threads.append(try WorkerThread { [state, loader, epoch] in Self.work(state: state, loader: loader, epoch: epoch) })
+            } catch {
+                failure = error
+                break
+            }
         }
     }
 
@@ -64,8 +65,8 @@ public final class LineEpoch {
 
     public var stats: LoaderStats {
         var s = loader.options.workers == 0 ? inlineStats : state.cond.withLock { state.stats }
+        // Inline, the consumer waits for all of the work.
         if loader.options.workers == 0 { s.waitSeconds = s.loadSeconds + s.augmentSeconds + s.resizeSeconds }
-        else { s.waitSeconds = state.cond.withLock { state.stats.waitSeconds } }
         s.elapsedSeconds = Self.seconds(ContinuousClock.now - started)
         return s
     }
@@ -111,25 +112,18 @@ public final class LineEpoch {
         }
     }
 
-    /// Stops the workers and waits for them to exit. Safe to call more than once.
+    /// Stops the workers and waits for their threads to exit. Safe to call more than once.
     public func close() {
-        let s = state
-        s.cond.lock()
-        s.cancelled = true
-        s.cond.broadcast()
-        while s.live > 0 { s.cond.wait() }
-        s.results.removeAll()
-        s.cond.unlock()
+        state.cond.withLock {
+            state.cancelled = true
+            state.cond.broadcast()
+        }
+        for t in threads { t.join() }
+        threads.removeAll()
+        state.cond.withLock { state.results.removeAll() }
     }
 
     private static func work(state s: State, loader: LineLoader, epoch: Int) {
-        defer {
-            s.cond.withLock {
-                s.live -= 1
-                s.cond.broadcast()
-            }
-            WorkerCount.shared.add(-1)
-        }
         while true {
             s.cond.lock()
             while !s.cancelled && s.nextClaim < s.end && s.nextClaim >= s.nextDeliver + s.window { s.cond.wait() }

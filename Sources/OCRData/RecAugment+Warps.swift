@@ -90,12 +90,15 @@ extension RecAugment {
             let right = j == strips - 1 ? w : Int(max(lineX(j + 1, 0), lineX(j + 1, Double(h))).rounded(.up)) + 1
             let x0 = max(0, min(w, left)), x1 = max(0, min(w, right))
             guard x1 > x0 else { continue }
-            let src = [Point2f(Float(columns[j]), 0), Point2f(Float(columns[j + 1]), 0),
-                       Point2f(Float(columns[j + 1]), Float(h)), Point2f(Float(columns[j]), Float(h))]
-            let dst = [top[j], top[j + 1], bottom[j + 1], bottom[j]]
+            // Solved in strip-local coordinates (source x - columns[j], output x - x0): a
+            // homography must map the origin to a finite point (h33 = 1), and the strip's own
+            // corner always does, while the image origin can lie on the vanishing line.
+            let cw = Float(columns[j + 1] - columns[j]), fx0 = Float(x0)
+            let src = [Point2f(0, 0), Point2f(cw, 0), Point2f(cw, Float(h)), Point2f(0, Float(h))]
+            let dst = [top[j], top[j + 1], bottom[j + 1], bottom[j]].map { Point2f($0.x - fx0, $0.y) }
             var m = try perspectiveTransform(from: src, to: dst)
-            // Shift the output left by x0 so only the strip's bounding columns are computed.
-            for k in 0..<3 { m[k] -= Double(x0) * m[6 + k] }
+            // Back to image source coordinates: M = H * translate(-columns[j]).
+            for r in 0..<3 { m[r * 3 + 2] -= columns[j] * m[r * 3] }
             let part = try img.warpedPerspective(matrix: m, width: x1 - x0, height: h, interpolation: .linear,
                                                  border: .replicate)
             let pw = x1 - x0
