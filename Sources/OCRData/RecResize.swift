@@ -93,14 +93,16 @@ public struct RecResize: Sendable, Hashable, Codable {
             : try image.resized(width: w, height: height, interpolation: .linear)
         let (c, h) = (channels, height)
         var out = [Float](repeating: 0, count: c * h * w)
-        let table = Self.normalisation
-        resized.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                // HWC bytes -> CHW floats.
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let s = (y * w + x) * c
-                        for k in 0..<c { dst[(k * h + y) * w + x] = table[Int(src[s + k])] }
+        Self.normalisation.withUnsafeBufferPointer { table in
+            resized.pixels.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    // HWC bytes -> CHW floats, one output plane at a time.
+                    for k in 0..<c {
+                        for y in 0..<h {
+                            let row = dst.baseAddress! + (k * h + y) * w
+                            let from = src.baseAddress! + y * w * c + k
+                            for x in 0..<w { row[x] = table[Int(from[x * c])] }
+                        }
                     }
                 }
             }
