@@ -60,6 +60,9 @@ public final class LineEpoch {
         state.cond.withLock { LoaderPosition(epoch: epoch, batch: state.nextDeliver) }
     }
 
+    /// Kernel ids of the worker threads still held (Linux), for tests.
+    var workerOSThreadIDs: [Int] { threads.compactMap(\.osThreadID) }
+
     /// Batches this epoch will deliver in all (from its start).
     public var batchCount: Int { state.end }
 

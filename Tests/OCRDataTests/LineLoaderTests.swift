@@ -24,6 +24,9 @@ private struct DrawnDataset: LineDataset {
     }
 }
 
+/// Whether the OS still lists thread `tid` in this process (Linux).
+private func osHasThread(_ tid: Int) -> Bool { FileManager.default.fileExists(atPath: "/proc/self/task/\(tid)") }
+
 final class LineLoaderTests: XCTestCase {
     nonisolated(unsafe) private static var fixture: DataFixture!
     nonisolated(unsafe) private static var dataset: LabelFileDataset!
@@ -142,13 +145,20 @@ final class LineLoaderTests: XCTestCase {
     }
 
     func testEarlyStopLeavesNoThreadsRunning() throws {
-        XCTAssertEqual(LineLoader.liveWorkerThreads, 0)
+        // Relative to what other tests in this process may hold (nothing, normally).
+        let baseline = LineLoader.liveWorkerThreads
         let big = DrawnDataset(count: 400)
         let epoch = loader(workers: 2, batch: 8, dataset: big).epoch(0)
         _ = try epoch.next()
-        XCTAssertGreaterThan(LineLoader.liveWorkerThreads, 0)
+        XCTAssertEqual(LineLoader.liveWorkerThreads, baseline + 2)
+        let tids = epoch.workerOSThreadIDs
+        #if os(Linux)
+        XCTAssertEqual(tids.count, 2)
+        XCTAssertTrue(tids.allSatisfy(osHasThread), "the OS lists the workers")
+        #endif
         epoch.close()
-        XCTAssertEqual(LineLoader.liveWorkerThreads, 0)
+        XCTAssertEqual(LineLoader.liveWorkerThreads, baseline)
+        XCTAssertFalse(tids.contains(where: osHasThread), "joined: gone from the OS's thread list")
         XCTAssertNil(try epoch.next(), "a closed epoch delivers nothing")
 
         // Dropping the epoch without close() stops its workers too.
@@ -156,15 +166,16 @@ final class LineLoaderTests: XCTestCase {
             let dropped = loader(workers: 2, batch: 8, dataset: big).epoch(1)
             _ = try dropped.next()
         }
-        XCTAssertEqual(LineLoader.liveWorkerThreads, 0)
+        XCTAssertEqual(LineLoader.liveWorkerThreads, baseline)
 
         // And a finished epoch has already stopped them.
         let small = loader(workers: 2, batch: 8, dataset: DrawnDataset(count: 20)).epoch(0)
         _ = try all(small)
-        XCTAssertEqual(LineLoader.liveWorkerThreads, 0)
+        XCTAssertEqual(LineLoader.liveWorkerThreads, baseline)
     }
 
     func testWorkerErrorReachesTheConsumerWithItsSource() throws {
+        let baseline = LineLoader.liveWorkerThreads
         let failing = FailingDataset(base: DrawnDataset(count: 40), badIndex: 13)
         var seen = [String]()
         for workers in [0, 1, 2] {
@@ -177,7 +188,7 @@ final class LineLoaderTests: XCTestCase {
                 seen.append("\(e.position) after \(delivered)")
             }
             XCTAssertThrowsError(try epoch.next(), "the error stays")
-            XCTAssertEqual(LineLoader.liveWorkerThreads, 0)
+            XCTAssertEqual(LineLoader.liveWorkerThreads, baseline, "a failed epoch has stopped its workers")
         }
         XCTAssertEqual(Set(seen).count, 1, "the same batch fails at the same point: \(seen)")
 
