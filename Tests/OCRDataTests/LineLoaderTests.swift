@@ -210,6 +210,23 @@ final class LineLoaderTests: XCTestCase {
         }
     }
 
+    func testBatchStreamRestartsAtAnyEpochAndBatch() throws {
+        let reference = try all(loader(workers: 2).epoch(5))
+        let stream = LineBatchStream(loader(workers: 2))
+        XCTAssertThrowsError(try stream.next(), "start first")
+        try stream.start(epoch: 5, skipping: 0)
+        _ = try stream.next()
+        try stream.start(epoch: 5, skipping: 3)  // as the trainer does when resuming
+        XCTAssertEqual(stream.position, LoaderPosition(epoch: 5, batch: 3))
+        var rest = [LineBatch]()
+        while let b = try stream.next() { rest.append(b) }
+        assertSame(rest, Array(reference[3...]))
+        XCTAssertEqual(stream.batchesPerEpoch, reference.count)
+        XCTAssertGreaterThanOrEqual(stream.waitSeconds, 0)
+        stream.close()
+        XCTAssertNil(stream.position)
+    }
+
     func testStatsCountWhatWasDelivered() throws {
         let epoch = loader(workers: 2).epoch(0)
         let batches = try all(epoch)
