@@ -1,0 +1,64 @@
+import Foundation
+import OCRCore
+
+/// Load-time failures (an image that is gone or does not decode) under the issue policy.
+///
+/// `skip`: the failure is recorded in the report (once per record) and the sample is replaced by
+/// another record, chosen by a generator seeded from (seed, index) - so the replacement is the
+/// same whichever worker meets it, and batches stay deterministic. Records known to be bad are
+/// remembered, so later epochs skip them without touching the disk (same result, less work).
+/// `fail`: a `DataError` naming the record's `file:line` is thrown.
+final class SampleSubstitution: @unchecked Sendable {
+    struct Failure: Error {
+        var issue: DataIssue
+        var fileIndex: Int
+    }
+
+    let policy: LabelIssuePolicy
+    let collector: DataReportCollector
+    /// Replacement candidates tried before giving up (every one of them bad means the data, or
+    /// `data_dir`, is wrong - not something to paper over).
+    let maxAttempts = 64
+    private let lock = NSLock()
+    private var bad: [Int: Failure] = [:]
+
+    init(policy: LabelIssuePolicy, collector: DataReportCollector) {
+        self.policy = policy
+        self.collector = collector
+    }
+
+    /// Loads epoch sample `index` through `load(record)`, replacing it on failure under `skip`.
+    func sample(index: Int, seed: UInt64, count: Int, record: (Int) -> Int,
+                load: (Int) -> Result<LineSample, Failure>) throws -> LineSample {
+        let first = record(index)
+        let failure: Failure
+        switch attempt(first, load) {
+        case .success(let s): return s
+        case .failure(let f): failure = f
+        }
+        guard policy == .skip else {
+            throw DataError(issue: failure.issue, hint: "issue policy is 'fail'; fix or remove the line, or use 'skip'")
+        }
+        var rng = SplitMix64(seed: seed, UInt64(index), 0x5375_6273_7469_7475)
+        for _ in 0..<maxAttempts {
+            let candidate = record(rng.nextInt(below: count))
+            if case .success(var s) = attempt(candidate, load) {
+                collector.countSubstitution()
+                s.source += " [replacing \(failure.issue.location)]"
+                return s
+            }
+        }
+        throw DataError("\(failure.issue)\n(policy 'skip': \(maxAttempts) replacement samples failed to load too; "
+            + "check data_dir and the image files)")
+    }
+
+    private func attempt(_ record: Int, _ load: (Int) -> Result<LineSample, Failure>) -> Result<LineSample, Failure> {
+        if let known = lock.withLock({ bad[record] }) { return .failure(known) }
+        let result = load(record)
+        if case .failure(let f) = result {
+            lock.withLock { bad[record] = f }
+            collector.add(f.issue, fileIndex: f.fileIndex)
+        }
+        return result
+    }
+}
