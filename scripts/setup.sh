@@ -19,6 +19,7 @@ APT_PACKAGES=(
   libfreetype-dev libharfbuzz-dev   # synthetic text rendering
   fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35   # synthetic-line fonts:
   fonts-dancingscript fonts-dkg-handwriting fonts-humor-sans fonts-comic-neue fonts-crosextra-carlito
+  wamerican               # English word list: the demo and benchmark corpus
   pkg-config python3-venv
 )
 missing=()

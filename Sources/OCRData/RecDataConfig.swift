@@ -66,8 +66,10 @@ public struct RecDatasetConfig: Decodable, Sendable {
     /// OCRKit: what a sample's metrics group is (SimpleDataSet).
     public var groupBy: LabelFileDataset.Grouping
     public var transforms: RecTransforms
+    /// `SyntheticLines`: fonts, corpus and rendering options (lines rendered on the fly).
+    public var synthetic: SyntheticLinesConfig?
 
-    public static let supportedNames = ["SimpleDataSet", "PackedDataSet"]
+    public static let supportedNames = ["SimpleDataSet", "PackedDataSet", SyntheticLineDataset.configName]
 
     enum CodingKeys: String, CodingKey {
         case name, dataDir = "data_dir", labelFileList = "label_file_list", files, ratioList = "ratio_list"
@@ -80,7 +82,12 @@ public struct RecDatasetConfig: Decodable, Sendable {
         name = try c.decode(String.self, forKey: .name)
         guard Self.supportedNames.contains(name) else {
             throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription:
-                "dataset '\(name)' is not one of \(Self.supportedNames.joined(separator: ", ")) (other datasets have their own config)")
+                "dataset '\(name)' is not one of \(Self.supportedNames.joined(separator: ", "))"
+                + (name == "LMDBDataSet" ? "; convert LMDB data to label files, then `ocr data pack` it" : ""))
+        }
+        if name == SyntheticLineDataset.configName {
+            // the same keys, read by the synthetic section's own decoder (unknown keys still rejected)
+            synthetic = try SyntheticLinesConfig(from: decoder)
         }
         dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? ""
         labelFileList = try Self.stringOrList(c, .labelFileList)
@@ -116,6 +123,7 @@ public struct RecDatasetConfig: Decodable, Sendable {
 
     /// Builds the dataset; its `report` says what was left out.
     public func makeDataset(charset: Charset?, maxTextLength: Int?) throws -> any LineDataset & DataReporting {
+        if let synthetic { return try synthetic.makeDataset(charset: charset) }
         switch name {
         case "PackedDataSet":
             var o = PackedDataset.Options(files: files, ratios: ratioList, charset: charset, maxTextLength: maxTextLength,

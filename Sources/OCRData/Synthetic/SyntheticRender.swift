@@ -13,6 +13,7 @@ import OCRCore
 ///                                   count = n, created_by = "ocr data render",
 ///                                   synthetic.seed, synthetic.fonts (paths), synthetic.corpus,
 ///                                   synthetic.options (RenderOptions as JSON)
+///   (the layout is `PackedLineLayout`'s, written by `PackedLineWriter`):
 ///       /images/bytes   uint8[]   H5BlobArray of the n PNG files, back to back
 ///       /images/offsets int64[n+1]  image i is bytes[offsets[i] ..< offsets[i+1]]
 ///       /labels         string[n] the text of image i (UTF-8)
@@ -51,15 +52,8 @@ public func renderDataset(_ dataset: SyntheticLineDataset, to output: String, se
 
     if toHDF5 {
         try H5File.writeAtomically(to: output) { file in
-            let root = try file.root()
-            let blobs = try H5BlobArray.create(in: root, "images")
-            let labels = try file.createDataset("labels", dtype: .string, shape: [0], extendable: true)
-            let groups = try file.createDataset("groups", dtype: .string, shape: [0], extendable: true)
-            let sources = try file.createDataset("sources", dtype: .string, shape: [0], extendable: true)
+            let writer = try PackedLineWriter(file: file, createdBy: "ocr data render")
             let attrs = file.attributes
-            try attrs.set("ocrkit.kind", "rec-lines")
-            try attrs.set("ocrkit.version", 1)
-            try attrs.set("created_by", "ocr data render")
             try attrs.set("synthetic.seed", String(seed))
             try attrs.set("synthetic.fonts", dataset.fonts.map(\.path))
             try attrs.set("synthetic.corpus", dataset.corpus.report.source)
@@ -69,15 +63,14 @@ public func renderDataset(_ dataset: SyntheticLineDataset, to output: String, se
             while done < total {
                 let hi = min(total, done + batchSize)
                 let lines = try batch(done, hi)
-                try blobs.append(contentsOf: lines.map(\.png))
-                try labels.append(strings: lines.map(\.text))
-                try groups.append(strings: lines.map(\.font))
-                try sources.append(strings: (done..<hi).map { "font \(lines[$0 - done].font) #\($0)" })
-                for l in lines { perFont[l.font, default: 0] += 1 }
+                for (k, l) in lines.enumerated() {
+                    try writer.append(imageBytes: l.png, label: l.text, group: l.font, source: "font \(l.font) #\(done + k)")
+                    perFont[l.font, default: 0] += 1
+                }
                 done = hi
                 progress?(SyntheticRenderProgress(done: done, total: total))
             }
-            try attrs.set("count", done)
+            try writer.finish()
         }
     } else {
         let fm = FileManager.default
