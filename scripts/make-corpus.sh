@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the demo/benchmark corpora from Debian's English word list (wamerican), split so that
+# evaluation text is never seen in training: every 10th word goes to eval only. Numbers, prices,
+# dates and codes (as on forms and labels) are mixed in, generated with a fixed seed.
+#   scripts/make-corpus.sh OUT_DIR   -> OUT_DIR/train.txt, OUT_DIR/eval.txt (one token per line)
+set -euo pipefail
+out=${1:?usage: make-corpus.sh OUT_DIR}
+words=/usr/share/dict/words
+[ -f "$words" ] || { echo "make-corpus: $words missing - run scripts/setup.sh (wamerican)" >&2; exit 1; }
+mkdir -p "$out"
+# ASCII only (the word list has a few accented words), no empty lines.
+LC_ALL=C grep -E '^[[:print:]]+$' "$words" | LC_ALL=C grep -v '[^ -~]' > "$out/.words"
+awk 'NR % 10 != 0' "$out/.words" > "$out/train.txt"
+awk 'NR % 10 == 0' "$out/.words" > "$out/eval.txt"
+# numbers and codes: the two files draw from different seeds, so they share few tokens
+for part in train:1 eval:2; do
+  name=${part%%:*}; seed=${part##*:}
+  awk -v seed="$seed" 'BEGIN {
+    srand(seed)
+    for (i = 0; i < 6000; i++) {
+      k = int(rand() * 6)
+      if (k == 0) printf "%d\n", int(rand() * 100000)
+      else if (k == 1) printf "$%d.%02d\n", int(rand() * 10000), int(rand() * 100)
+      else if (k == 2) printf "%04d-%02d-%02d\n", 1950 + int(rand() * 80), 1 + int(rand() * 12), 1 + int(rand() * 28)
+      else if (k == 3) printf "%c%c-%d\n", 65 + int(rand() * 26), 65 + int(rand() * 26), int(rand() * 9999)
+      else if (k == 4) printf "%d.%d%%\n", int(rand() * 100), int(rand() * 10)
+      else printf "(%d)\n", int(rand() * 1000)
+    }
+  }' >> "$out/$name.txt"
+done
+rm -f "$out/.words"
+echo "make-corpus: $(wc -l < "$out/train.txt") train tokens, $(wc -l < "$out/eval.txt") eval tokens in $out"
