@@ -7,4 +7,7 @@ public protocol RecognitionBackbone: UnaryLayer {
     var outChannels: Int { get }
     /// The feature map's (h, w) for an input of (h, w) pixels.
     func outputSize(forInput size: (h: Int, w: Int)) -> (h: Int, w: Int)
+    /// Whether its convolutions train faster on channels-last (NHWC) input with LibTorch's CPU
+    /// kernels (measured: MobileNetV3's depthwise convs yes, SVTR's two patch convs no gain).
+    var prefersChannelsLast: Bool { get }
 }

@@ -13,6 +13,7 @@ public final class RecognitionModel: Module, Recognizer {
     public let inputHeight: Int
     public let fixedInputWidth: Int?
     public var classes: Int { head.classes }
+    public var channelsLastInput: Bool
 
     init(_ p: Path, architecture: ArchitectureConfig, backbone: any RecognitionBackbone, neck: SequenceEncoder,
          head: CTCHead, inputChannels: Int, inputHeight: Int, fixedInputWidth: Int?) {
@@ -23,6 +24,7 @@ public final class RecognitionModel: Module, Recognizer {
         self.inputChannels = inputChannels
         self.inputHeight = inputHeight
         self.fixedInputWidth = fixedInputWidth
+        channelsLastInput = backbone.prefersChannelsLast
         super.init(p)
     }
 
@@ -33,7 +35,9 @@ public final class RecognitionModel: Module, Recognizer {
             let w = fixedInputWidth.map(String.init) ?? "W"
             throw ModelError(.invalidInput, "\(architecture.algorithm) recogniser expects B x \(inputChannels) x \(inputHeight) x \(w), got \(s)")
         }
-        return try head(neck(backbone(x)))                     // B x T x classes
+        let input = channelsLastInput && !x.isContiguous(channelsLast: true) ? try x.channelsLast() : x
+        // A channels-last B x C x 1 x W map is B, W, C in memory: Im2Seq's B x W x C view needs no copy.
+        return try head(neck(backbone(input)))                 // B x T x classes
     }
 
     public func outputLength(forWidth width: Int) -> Int {

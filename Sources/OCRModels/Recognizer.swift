@@ -22,6 +22,9 @@ public protocol Recognizer: Module {
     func outputLength(forWidth width: Int) -> Int
     /// Output classes including the blank.
     var classes: Int { get }
+    /// Convert the input to channels-last (NHWC) before the backbone: a layout choice, the
+    /// result is the same. Defaults to what trains fastest for the backbone on CPU.
+    var channelsLastInput: Bool { get set }
     /// The resolved architecture it was built from (for checkpoints and exports).
     var architecture: ArchitectureConfig { get }
 }

@@ -72,6 +72,25 @@ final class RecognizerShapeTests: XCTestCase {
         XCTAssertNil((net.blocks3[0].mixer as! SVTRAttention).mask)
     }
 
+    /// Channels-last (NHWC) input is a layout choice only: same logits, same gradients.
+    func testChannelsLastInputGivesTheSameResult() throws {
+        for model in [try crnn(32, 64) as any Recognizer, try svtrTiny(32, 64, outCharNum: 16)] {
+            model.eval()
+            let x = try Tensor.randn([2, 3, 32, 64])
+            model.channelsLastInput = false
+            let a = try model(x)
+            model.channelsLastInput = true
+            let b = try model(x)
+            let diff = try (a - b).abs().max().item()
+            XCTAssertLessThan(diff, 1e-4, "\(model.architecture.algorithm): max |diff| = \(diff) (limit 1e-4)")
+        }
+    }
+
+    func testLayoutDefaults() throws {
+        XCTAssertTrue(try crnn(32, 64).channelsLastInput)
+        XCTAssertFalse(try svtrTiny(32, 64, outCharNum: 16).channelsLastInput)
+    }
+
     func testWrongInputShapesAreRejected() throws {
         let svtr = try svtrTiny(32, 100)
         XCTAssertThrowsError(try svtr(Tensor.randn([1, 3, 32, 128]))) { error in

@@ -12,8 +12,8 @@ public enum ModelBenchmark {
         /// Timed steps, after `warmup` untimed ones.
         public var steps = 5
         public var warmup = 1
-        /// Hand the convolutions channels-last (NHWC) input.
-        public var channelsLast = false
+        /// Feed the convolutions channels-last (NHWC) input; nil keeps the model's `channelsLastInput`.
+        public var channelsLast: Bool?
         /// Also run an AdamW step (forward + backward only when false).
         public var optimizerStep = false
         /// LibTorch intra-op threads for the run (restored afterwards); nil keeps the current setting.
@@ -21,7 +21,7 @@ public enum ModelBenchmark {
         /// Characters per random CTC target.
         public var targetLength = 10
 
-        public init(batch: Int = 64, width: Int? = nil, steps: Int = 5, warmup: Int = 1, channelsLast: Bool = false,
+        public init(batch: Int = 64, width: Int? = nil, steps: Int = 5, warmup: Int = 1, channelsLast: Bool? = nil,
                     optimizerStep: Bool = false, threads: Int? = nil, targetLength: Int = 10) {
             self.batch = batch
             self.width = width
@@ -61,8 +61,10 @@ public enum ModelBenchmark {
         let shape = [o.batch, model.inputChannels, model.inputHeight, width]
         let t = model.outputLength(forWidth: width)
         let targetLength = min(o.targetLength, max(1, t / 2))
-        var x = try Tensor.randn(shape)
-        if o.channelsLast { x = try x.channelsLast() }
+        let x = try Tensor.randn(shape)
+        let previousLayout = model.channelsLastInput
+        if let cl = o.channelsLast { model.channelsLastInput = cl }
+        defer { model.channelsLastInput = previousLayout }
         let targets = try Tensor.randint(1, model.classes, [o.batch, targetLength])
         let optimizer = o.optimizerStep
             ? try Optimizer(.adamW, parameters: model.trainableParameters(), options: OptimizerOptions(lr: 1e-4, weightDecay: 0.01))
@@ -88,6 +90,6 @@ public enum ModelBenchmark {
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return Result(batch: o.batch, inputShape: Array(shape.dropFirst()), threads: Torch.threads,
-                      channelsLast: o.channelsLast, optimizerStep: o.optimizerStep, stepSeconds: seconds)
+                      channelsLast: model.channelsLastInput, optimizerStep: o.optimizerStep, stepSeconds: seconds)
     }
 }

@@ -65,6 +65,8 @@ public final class MobileNetV3: Module, RecognitionBackbone {
         super.init(p)
     }
 
+    public var prefersChannelsLast: Bool { true }
+
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         let y = try blocks.reduce(try conv1(x)) { try $1($0) }
         return try pool(conv2(y))                              // B x outChannels x H/32 x W/4

@@ -118,6 +118,8 @@ public final class SVTRNet: Module, RecognitionBackbone {
         return try dropout(hardswish(lastConv(avgPool(map))))                       // B x outChannels x 1 x T
     }
 
+    public var prefersChannelsLast: Bool { false }
+
     public func outputSize(forInput size: (h: Int, w: Int)) -> (h: Int, w: Int) { (1, config.outCharNum) }
 
     public override var attributes: [(name: String, value: LayerAttribute)] {
