@@ -1,6 +1,11 @@
 # OCRKit - the two commands a newcomer types: `make demo` and `make test`. Each installs what it needs.
 SWIFT ?= swift
 RELEASE := -c release
+# Thread pools and page faults (see Torch.ensureThreadingEnvironment for the measurements): the
+# executables set these themselves; the test runner gets them from here.
+export OPENBLAS_NUM_THREADS ?= 1
+export GOMP_SPINCOUNT ?= 20000
+export GLIBC_TUNABLES ?= glibc.malloc.hugetlb=1
 # Two cores: keep SwiftPM from starting more compiler jobs than the machine can hold in memory.
 JOBS ?= $(shell nproc)
 

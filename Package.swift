@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "OCRModels", dependencies: ["NN"]),
         .target(name: "OCRTrain", dependencies: ["OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
         // Shared by the executables: option groups, progress bar, report writers.
-        .target(name: "OCRCLI", dependencies: ["OCRTrain", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "OCRCLI", dependencies: ["OCRTrain", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
         .executableTarget(

@@ -7,6 +7,8 @@
 #include <torch/optim/adamw.h>
 #include <torch/optim/sgd.h>
 
+#include <dlfcn.h>
+
 #include <cstring>
 #include <memory>
 #include <type_traits>
@@ -302,6 +304,12 @@ int ct_rng_state_set(ct_tensor state, ct_error *err) {
 
 void ct_set_num_threads(int n) {
   if (n > 0) at::set_num_threads(n);
+  // Debian's LibTorch calls a pthread OpenBLAS from inside its own OpenMP threads: with both pools
+  // at full size they oversubscribe the cores and spin (measured: 3x slower steps). BLAS runs
+  // single-threaded inside LibTorch's parallel regions instead. Looked up at run time, so a
+  // LibTorch built against MKL or another BLAS needs nothing.
+  using set_fn = void (*)(int);
+  if (auto f = reinterpret_cast<set_fn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(1);
 }
 int ct_get_num_threads(void) { return at::get_num_threads(); }
 

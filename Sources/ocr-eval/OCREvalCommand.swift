@@ -14,6 +14,11 @@ struct OCREvalCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    static func main() {
+        ProcessSetup.prepare()
+        main(nil)
+    }
+
     @Option(help: "The checkpoint to evaluate (best.h5 or latest.h5 of a run).")
     var checkpoint: String
 

@@ -17,6 +17,11 @@ struct OCRTrainCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    static func main() {
+        ProcessSetup.prepare()
+        main(nil)
+    }
+
     func run() throws {
         let run = try RecognitionRunConfig(path: options.config, overrides: options.override)
         let printer = try ProgressPrinter(jsonlPath: run.global.saveModelDir + "/metrics.jsonl")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OCRCLI
 
 /// `ocr`: the toolkit's umbrella command. Subcommands are thin: they parse arguments and call a library.
 @main
@@ -7,6 +8,11 @@ struct OCR: ParsableCommand {
         commandName: "ocr",
         abstract: "OCRKit: train, evaluate, export and serve OCR models on your own machine.",
         subcommands: [Bench.self, Demo.self])
+
+    static func main() {
+        ProcessSetup.prepare()
+        main(nil)
+    }
 }
 
 struct Bench: ParsableCommand {
