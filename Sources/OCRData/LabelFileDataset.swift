@@ -105,13 +105,7 @@ public final class LabelFileDataset: LineDataset, DataReporting, @unchecked Send
             ranges.append(start..<end)
             start = end
         }
-        let sampler = RatioSampler(ranges: ranges, ratios: ratios)
-        for i in ranges.indices {
-            collector.update(file: i) {
-                $0.usable = ranges[i].count
-                $0.perEpoch = sampler.perEpoch[i]
-            }
-        }
+        let sampler = RatioSampler.recording(ranges: ranges, ratios: ratios, in: collector)
         self.records = records
         self.sampler = sampler
         self.collector = collector

@@ -106,13 +106,7 @@ public final class PackedDataset: LineDataset, DataReporting, @unchecked Sendabl
             ranges.append(start..<records.count)
             collector.update(file: p) { $0.entries = pack.labels.count }
         }
-        let sampler = RatioSampler(ranges: ranges, ratios: ratios)
-        for i in ranges.indices {
-            collector.update(file: i) {
-                $0.usable = ranges[i].count
-                $0.perEpoch = sampler.perEpoch[i]
-            }
-        }
+        let sampler = RatioSampler.recording(ranges: ranges, ratios: ratios, in: collector)
         self.packs = packs
         self.records = records
         self.sampler = sampler

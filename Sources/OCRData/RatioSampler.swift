@@ -82,3 +82,18 @@ final class RatioSampler: @unchecked Sendable {
         return map
     }
 }
+
+extension RatioSampler {
+    /// The sampler over each file's usable records, with every file's usable and per-epoch
+    /// counts written into the dataset's report.
+    static func recording(ranges: [Range<Int>], ratios: [Double], in collector: DataReportCollector) -> RatioSampler {
+        let sampler = RatioSampler(ranges: ranges, ratios: ratios)
+        for i in ranges.indices {
+            collector.update(file: i) {
+                $0.usable = ranges[i].count
+                $0.perEpoch = sampler.perEpoch[i]
+            }
+        }
+        return sampler
+    }
+}

@@ -7,7 +7,7 @@ struct OCR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr",
         abstract: "OCRKit: train, evaluate, export and serve OCR models on your own machine.",
-        subcommands: [Bench.self, Demo.self])
+        subcommands: [DataCommand.self, Bench.self])
 
     static func main() {
         ProcessSetup.prepare()

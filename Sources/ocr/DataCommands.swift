@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import OCRCLI
+import OCRCore
+import OCRData
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data", abstract: "Render synthetic lines and pack datasets.",
+        subcommands: [RenderCommand.self, PackCommand.self])
+}
+
+/// Optional charset options shared by the data commands.
+struct CharsetOptions: ParsableArguments {
+    @Option(help: "Charset dictionary (one character per line): texts with other characters are reported and left out.")
+    var dict: String?
+    @Flag(help: "Add a space class to the dictionary's characters.")
+    var useSpaceChar = false
+
+    func charset() throws -> Charset? { try dict.map { try Charset(contentsOf: $0, useSpaceChar: useSpaceChar) } }
+}
+
+/// A progress bar on stderr for the data commands.
+func drawProgress(_ done: Int, _ total: Int, started: Date, what: String) {
+    let rate = Double(done) / max(Date().timeIntervalSince(started), 1e-9)
+    let eta = rate > 0 ? Double(total - done) / rate : .infinity
+    let text = "\(what) \(done)/\(total) \(ProgressPrinter.bar(Double(done) / Double(max(total, 1)), width: 24)) "
+        + String(format: "%.0f/s", rate) + " ETA \(ProgressPrinter.duration(eta))"
+    FileHandle.standardError.write(Data(((isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[2K" : "") + text
+        + (isatty(STDERR_FILENO) != 0 && done < total ? "" : "\n")).utf8))
+}
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render text lines from font files: a folder (PNG + labels.txt) or one packed .h5 file.")
+
+    @Option(parsing: .upToNextOption, help: "Font files or folders of them (not family names).")
+    var fonts: [String]
+    @Option(help: "Text corpus, one text per line.") var corpus: String
+    @Option(help: "Lines to render.") var count: Int
+    @Option(help: "Output folder, or a file ending in .h5.") var out: String
+    @Option(help: "lines: each corpus line is a text; words: random runs of corpus words.") var textMode = "lines"
+    @Option(help: "Words mode: text length range in characters, e.g. 5,30.") var textLength = "5,30"
+    @Option(help: "Seed: the same seed renders the same lines.") var seed: UInt64 = 0
+    @Option(help: "Rendering threads.") var threads = 2
+    @Flag(help: "Render every line in handwriting mode (elastic distortion, stroke and baseline jitter).") var handwriting = false
+    @OptionGroup var charsetOptions: CharsetOptions
+
+    func run() throws {
+        let lengths = textLength.split(separator: ",").compactMap { Int($0) }
+        guard textMode == "lines" || (textMode == "words" && lengths.count == 2) else {
+            throw ValidationError("--text-mode is lines or words; words needs --text-length MIN,MAX")
+        }
+        let mode: CorpusSampler.Mode = textMode == "lines" ? .lines() : .words(minLength: lengths[0], maxLength: lengths[1])
+        let started = Date()
+        let summary = try renderDataset(fonts: fonts, corpus: corpus, count: count, output: out, mode: mode,
+                                        charset: try charsetOptions.charset(), options: handwriting ? .handwriting : RenderOptions(),
+                                        seed: seed, threads: threads) { p in
+            drawProgress(p.done, p.total, started: started, what: "render")
+        }
+        print(summary)
+    }
+}
+
+struct PackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack", abstract: "Pack PaddleOCR label files and their images into one .h5 file for fast training reads.")
+
+    @Option(parsing: .upToNextOption, help: "Label files: relative/path.png<TAB>text per line.") var labels: [String]
+    @Option(help: "Folder the image paths are relative to (default: the first label file's folder).") var dataDir: String?
+    @Option(help: "Output .h5 file.") var out: String
+    @Option(help: "Texts longer than this are reported and left out.") var maxTextLength: Int?
+    @Flag(help: "Stop at the first bad line or image instead of reporting it and going on.") var failOnIssue = false
+    @OptionGroup var charsetOptions: CharsetOptions
+
+    func run() throws {
+        var options = PackOptions()
+        options.maxTextLength = maxTextLength
+        options.policy = failOnIssue ? .fail : .skip
+        let started = Date()
+        let dir = dataDir ?? (labels.first.map { ($0 as NSString).deletingLastPathComponent } ?? ".")
+        let summary = try packDataset(labelFiles: labels, dataDir: dir.isEmpty ? "." : dir, charset: try charsetOptions.charset(),
+                                      out: out, options: options) { p in
+            drawProgress(p.done, p.total, started: started, what: "pack")
+        }
+        print(summary)
+    }
+}
