@@ -210,7 +210,10 @@ public final class RecognitionTrainer {
         }
         events(.evaluation(.init(step: progress.step, summary: s, mainMetric: main, isBest: isBest,
                                  samplesPerSecond: result.samplesPerSecond)))
-        if isBest { try saveCheckpoint(setup.global.saveModelDir + "/best.h5", reason: "best \(setup.mainIndicator) \(main)", events: events, metrics: s) }
+        if isBest {
+            try saveCheckpoint(setup.global.saveModelDir + "/best.h5", reason: "best \(setup.mainIndicator) \(main)",
+                               events: events, metrics: s, evaluatedWeights: true)
+        }
         return setup.global.earlyStoppingPatience.map { progress.evalsWithoutImprovement >= $0 } ?? false
     }
 
@@ -226,14 +229,14 @@ public final class RecognitionTrainer {
 
     // MARK: - checkpoints
 
+    /// `evaluatedWeights`: store the weights evaluation used (the EMA ones when EMA is on) as the
+    /// model, as the best checkpoint must.
     func saveCheckpoint(_ path: String, reason: String, events: (TrainEvent) -> Void,
-                        metrics: RecognitionMetrics.Summary? = nil) throws {
+                        metrics: RecognitionMetrics.Summary? = nil, evaluatedWeights: Bool = false) throws {
         var c = Checkpoint()
-        let isBest = path.hasSuffix("best.h5")
-        // the best checkpoint holds the weights that were evaluated: the EMA ones when EMA is on
         c.model = Dictionary(uniqueKeysWithValues: setup.model.stateDict().map { ($0.path, $0.tensor) })
         if let ema {
-            if isBest { c.model = ema.state }
+            if evaluatedWeights { c.model = ema.state }
             c.ema = ema.state
             c.emaDecay = ema.decay
             c.emaUpdates = ema.updates

@@ -93,7 +93,7 @@ struct FoundationBench: ParsableCommand {
 
     /// A small conv + LSTM model trained for `memorySteps` steps; RSS sampled along the way.
     private func memoryFlatness() throws -> (Double, Double) {
-        print("\nmemory (small conv+BN+BiLSTM, CTC, AdamW, batch 8, 1x16x64; \(memorySteps) forward/backward steps):")
+        print("\nmemory (small conv+BN+BiLSTM, CTC, AdamW, batch 8, 3x32x64; \(memorySteps) forward/backward steps):")
         Torch.seed(1)
         let model = try BenchCRNN(classes: 11, widths: [8, 16], hidden: 16, layers: 1)
         let opt = try Optimizer(.adamW, parameters: model.parameters(), options: OptimizerOptions(lr: 1e-3))
