@@ -34,7 +34,7 @@ bench: deps
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product torch-bench-ref
 	.build/release/ocr bench foundation --reference .build/release/torch-bench-ref
 
-# Render lines from the fonts setup.sh installed, train a CRNN on them for ~8 minutes, evaluate on
+# Render lines from the fonts setup.sh installed, train a CRNN on them for ~13 minutes, evaluate on
 # lines rendered from words it never saw, print the report (runs/crnn_demo/eval/report.html).
 demo: deps
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr-train
