@@ -49,6 +49,8 @@ public final class RecognitionTrainer {
     let multipliers: [Double]
     let schedule: LearningRateSchedule
     var ema: WeightEMA?
+    /// Parameters the optimizer updates, taken once (walking the module tree is reflection).
+    let trainable: [Tensor]
 
     public init(_ setup: Setup, events: (TrainEvent) -> Void) throws {
         self.setup = setup
@@ -80,6 +82,7 @@ public final class RecognitionTrainer {
                              + Set(setup.model.namedParameters().compactMap { $0.path.split(separator: "/").first.map(String.init) }).sorted().joined(separator: ", "))
         }
         groupPaths = byMultiplier.map { $0.1.map(\.0) }
+        trainable = byMultiplier.flatMap { $0.1.map(\.1) }
         multipliers = byMultiplier.map(\.0)
 
         let o = setup.optimizer
@@ -186,9 +189,9 @@ public final class RecognitionTrainer {
                                  targetLengths: batch.labels.map(\.count), reduction: .none, zeroInfinity: true).mean()
         try optimizer.zeroGrad()
         try loss.backward()
-        if let clip = setup.optimizer.clipNorm { try clipGradNorm(setup.model.trainableParameters(), maxNorm: clip) }
+        if let clip = setup.optimizer.clipNorm { try clipGradNorm(trainable, maxNorm: clip) }
         try optimizer.step()
-        try ema?.update(from: setup.model)
+        try ema?.update()
         return try loss.item()
     }
 

@@ -9,18 +9,25 @@ public final class WeightEMA {
     public internal(set) var updates: Int
     /// Shadow tensors under the model's parameter and buffer paths.
     public let shadow: [(path: String, tensor: Tensor)]
+    /// The model's own tensors, in `shadow`'s order: taken once, since walking the module tree
+    /// (reflection) every step would cost more than the update itself. Loading state copies in
+    /// place, so these stay the model's tensors.
+    private let sources: [Tensor]
 
     public init(_ model: Module, decay: Double, updates: Int = 0) throws {
         self.decay = decay
         self.updates = updates
-        shadow = try noGrad { try model.stateDict().map { ($0.path, try $0.tensor.detach().clone()) } }
+        let state = model.stateDict()
+        sources = state.map(\.tensor)
+        shadow = try noGrad { try state.map { ($0.path, try $0.tensor.detach().clone()) } }
     }
 
     /// shadow = d * shadow + (1 - d) * current, for floating tensors; integer buffers are copied.
-    public func update(from model: Module) throws {
+    /// Runs every training step.
+    public func update() throws {
         updates += 1
         let d = min(decay, Double(1 + updates) / Double(10 + updates))
-        for ((_, s), (_, t)) in zip(shadow, model.stateDict()) {
+        for ((_, s), t) in zip(shadow, sources) {
             if t.dtype.isFloatingPoint {
                 try s.update(.mul, d)
                 try s.update(.add, try noGrad { try t.detach() * (1 - d) })

@@ -25,7 +25,7 @@ final class ScheduleEMARemapTests: XCTestCase {
         try fc.weight.copy(from: try Tensor([0, 0] as [Float], shape: [1, 2]))
         let ema = try WeightEMA(fc, decay: 0.5)
         try fc.weight.copy(from: try Tensor([1, 1] as [Float], shape: [1, 2]))
-        try ema.update(from: fc)                 // d = min(0.5, 2/11) = 2/11: shadow = 9/11
+        try ema.update()                 // d = min(0.5, 2/11) = 2/11: shadow = 9/11
         XCTAssertEqual(try ema.shadow[0].tensor.toArray(Float.self)[0], 9.0 / 11, accuracy: 1e-6)
         let seen = try ema.withAveragedWeights(in: fc) { try fc.weight.toArray(Float.self)[0] }
         XCTAssertEqual(seen, 9.0 / 11, accuracy: 1e-6)
