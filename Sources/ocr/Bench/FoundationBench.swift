@@ -56,7 +56,7 @@ struct FoundationBench: ParsableCommand {
         print(String(format: "  growth %.1f MiB over %d steps; peak RSS of this run %.1f MiB", end - start, memorySteps,
                      ProcessStats.peakResidentMiB()))
 
-        try compareAndSave(figures)
+        try BenchResults.compareAndSave(figures, to: results)
     }
 
     private func opOverhead() throws -> Double {
@@ -135,22 +135,5 @@ struct FoundationBench: ParsableCommand {
               let value = Double(line.split(separator: " ").last ?? "")
         else { throw ValidationError("\(reference!) \(args.joined(separator: " ")) failed: \(out)") }
         return value
-    }
-
-    /// Prints each figure next to the last run's, then saves this run.
-    private func compareAndSave(_ figures: [String: Double]) throws {
-        let url = URL(fileURLWithPath: results)
-        if let data = try? Data(contentsOf: url),
-           let last = try? JSONDecoder().decode([String: Double].self, from: data) {
-            print("\nchange since the last run (\(results)):")
-            for key in figures.keys.sorted() {
-                guard let old = last[key], let new = figures[key] else { continue }
-                print(String(format: "  %-16@ %10.3f -> %10.3f  (%+.1f%%)", key as NSString, old, new, (new - old) / old * 100))
-            }
-        }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(figures).write(to: url)
     }
 }
