@@ -68,6 +68,20 @@ final class SyntheticDatasetTests: XCTestCase {
         }
     }
 
+    /// Words are never cut when the corpus has words that fit: a cut word is a misspelling in the
+    /// training labels. Only a corpus of nothing but long words gets cut words.
+    func testWordsModeKeepsWordsWholeWhenShorterOnesExist() throws {
+        let long = ["chronometer", "engravings", "internationally"]
+        let corpus = try CorpusSampler(texts: [long.joined(separator: " ") + " cat dog emu"],
+                                       mode: .words(minLength: 3, maxLength: 9))
+        for i in 0..<300 {
+            let text = corpus.text(at: i, seed: 9)
+            XCTAssertTrue(text.split(separator: " ").allSatisfy { ["cat", "dog", "emu"].contains(String($0)) }, text)
+        }
+        let onlyLong = try CorpusSampler(texts: ["internationally"], mode: .words(minLength: 3, maxLength: 9))
+        XCTAssertEqual(onlyLong.text(at: 0, seed: 1), "internati")
+    }
+
     // MARK: Dataset
 
     /// The core rule: a text is drawn only by fonts that have every glyph of it; texts no font

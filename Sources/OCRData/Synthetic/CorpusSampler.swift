@@ -13,7 +13,8 @@ public struct CorpusSampler: Sendable {
         /// spaces into pieces of at most that length (pieces still too long are left out).
         case lines(maxLength: Int? = nil)
         /// Texts of random words from the whole corpus, joined by single spaces, `minLength` to
-        /// `maxLength` characters long (shorter only when words are long).
+        /// `maxLength` characters long (shorter only when words are long). Words are whole: one
+        /// longer than `maxLength` is only cut when the corpus offers nothing shorter.
         case words(minLength: Int, maxLength: Int)
     }
 
@@ -168,12 +169,17 @@ public struct CorpusSampler: Sendable {
             }
             let target = random.int(in: minLength...maxLength)
             var text = ""
-            var misses = 0
+            var misses = 0, longFirstWords = 0
             while text.count < target && misses < 8 {
                 guard let word = draw() else { break }
                 if text.isEmpty {
-                    // A first word longer than the limit is cut rather than dropped: the only way
-                    // some corpora (long compounds, URLs) fit at all.
+                    // A first word longer than the limit is drawn again (a cut word is a misspelling
+                    // the model would learn); after 16 such draws it is cut - the only way some
+                    // corpora (long compounds, URLs) fit at all.
+                    if word.count > maxLength && longFirstWords < 16 {
+                        longFirstWords += 1
+                        continue
+                    }
                     text = word.count > maxLength ? String(word.prefix(maxLength)) : word
                 } else if text.count + 1 + word.count <= maxLength {
                     text += " " + word
