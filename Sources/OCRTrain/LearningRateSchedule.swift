@@ -30,4 +30,19 @@ public enum LearningRateSchedule: Sendable, Equatable {
     private static func warm(_ base: Double, _ step: Int, _ warmup: Int) -> Double {
         warmup > 0 && step < warmup ? base * Double(step + 1) / Double(warmup) : base
     }
+
+    /// The same schedule laid over `steps` steps instead of its own total (a time budget that
+    /// allows fewer steps): cosine ends at `steps`, piecewise boundaries scale with it.
+    public func stretched(from total: Int, to steps: Int) -> LearningRateSchedule {
+        guard total > 0, steps != total else { return self }
+        switch self {
+        case .constant:
+            return self
+        case .cosine(let base, let w, _, let minimum):
+            return .cosine(base: base, warmupSteps: w, totalSteps: max(steps, w + 1), minimum: minimum)
+        case .piecewise(let boundaries, let values, let w):
+            let scale = Double(steps) / Double(total)
+            return .piecewise(boundaries: boundaries.map { Int((Double($0) * scale).rounded()) }, values: values, warmupSteps: w)
+        }
+    }
 }

@@ -122,8 +122,12 @@ public final class RecognitionTrainer {
         var smoothed: Double?
         var windowStart = Date(), windowSamples = 0, windowWait = setup.train.waitSeconds
         let runStart = Date(), startStep = progress.step
+        // A time budget (Global.train_minutes) ends the run early: `planned` is the step it allows
+        // at the speed so far, and the schedule is laid over it so the rate anneals by then.
+        let budget = g.trainMinutes.map { $0 * 60 }
+        var planned = totalSteps, evalSeconds = 0.0
 
-        while progress.step < totalSteps {
+        while progress.step < planned {
             if let why = stop.requested {
                 try saveCheckpoint(runDir + "/latest.h5", reason: why, events: events)
                 events(.finished(reason: why, step: progress.step))
@@ -135,7 +139,7 @@ public final class RecognitionTrainer {
                 try setup.train.start(epoch: progress.epoch, skipping: 0)
                 continue
             }
-            let lr = schedule.rate(at: progress.step)
+            let lr = (planned == totalSteps ? schedule : schedule.stretched(from: totalSteps, to: planned)).rate(at: progress.step)
             try optimizer.setLearningRate(lr, multipliers: multipliers)
             let loss = try step(batch)
             progress.step += 1
@@ -146,23 +150,30 @@ public final class RecognitionTrainer {
                 throw TrainError("loss became \(loss) at step \(progress.step) (lr \(lr)); the last good state is in \(runDir)/latest.h5 - lower Optimizer.lr.learning_rate or set Optimizer.clip_norm")
             }
             smoothed = smoothed.map { 0.95 * $0 + 0.05 * loss } ?? loss
+            if let budget {
+                let trained = Date().timeIntervalSince(runStart) - evalSeconds
+                let perStep = trained / Double(progress.step - startStep)
+                planned = min(totalSteps, progress.step + max(0, Int((budget - trained) / perStep)))
+            }
 
-            if progress.step % max(g.printBatchStep, 1) == 0 || progress.step == totalSteps {
+            if progress.step % max(g.printBatchStep, 1) == 0 || progress.step == planned {
                 let now = Date()
                 let seconds = max(now.timeIntervalSince(windowStart), 1e-9)
                 let wait = setup.train.waitSeconds - windowWait
-                let perStep = now.timeIntervalSince(runStart) / Double(max(progress.step - startStep, 1))
-                events(.step(.init(step: progress.step, totalSteps: totalSteps, epoch: progress.epoch, loss: loss,
+                let perStep = (now.timeIntervalSince(runStart) - evalSeconds) / Double(max(progress.step - startStep, 1))
+                events(.step(.init(step: progress.step, totalSteps: planned, epoch: progress.epoch, loss: loss,
                                    smoothedLoss: smoothed!, learningRate: lr, samplesPerSecond: Double(windowSamples) / seconds,
-                                   dataWaitShare: wait / seconds, etaSeconds: perStep * Double(totalSteps - progress.step))))
+                                   dataWaitShare: wait / seconds, etaSeconds: perStep * Double(planned - progress.step))))
                 windowStart = now
                 windowSamples = 0
                 windowWait = setup.train.waitSeconds
             }
             let (start, interval) = (g.evalBatchStep[0], g.evalBatchStep[1])
-            if setup.eval != nil, progress.step >= start, progress.step % interval == 0 || progress.step == totalSteps {
+            if setup.eval != nil, progress.step >= start, progress.step % interval == 0 || progress.step == planned {
+                let evalStart = Date()
                 let stopEarly = try evaluateAndKeepBest(events: events)
                 try saveCheckpoint(runDir + "/latest.h5", reason: "step \(progress.step)", events: events)
+                evalSeconds += Date().timeIntervalSince(evalStart)
                 if stopEarly {
                     events(.finished(reason: "early stopping: no better \(setup.mainIndicator) in \(g.earlyStoppingPatience!) evaluations", step: progress.step))
                     return progress
@@ -170,7 +181,8 @@ public final class RecognitionTrainer {
             }
         }
         try saveCheckpoint(runDir + "/latest.h5", reason: "finished", events: events)
-        events(.finished(reason: "reached \(totalSteps) steps", step: progress.step))
+        events(.finished(reason: planned < totalSteps ? "time budget of \(g.trainMinutes!) minutes spent"
+                                                      : "reached \(totalSteps) steps", step: progress.step))
         return progress
     }
 

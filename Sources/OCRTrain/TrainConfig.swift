@@ -13,6 +13,11 @@ public struct GlobalConfig: Decodable, Sendable {
     public var maxSteps = 2000
     /// PaddleOCR's epoch count; when set, training stops after this many passes instead.
     public var epochNum: Int?
+    /// OCRKit: a training-time budget in minutes (evaluation not counted). Training stops when it is
+    /// spent (or at `max_steps`, whichever comes first), and the learning-rate schedule is stretched
+    /// over the steps the budget allows at the speed measured so far. Time-dependent, so two runs
+    /// differ in their last steps; leave it unset where runs must repeat exactly.
+    public var trainMinutes: Double?
     /// Log a progress line every N steps.
     public var printBatchStep = 10
     /// [start, interval]: evaluate every `interval` steps once `start` is reached (PaddleOCR's form).
@@ -57,7 +62,7 @@ public struct GlobalConfig: Decodable, Sendable {
     public private(set) var ignored: [String] = []
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case maxSteps = "max_steps", epochNum = "epoch_num", printBatchStep = "print_batch_step"
+        case maxSteps = "max_steps", epochNum = "epoch_num", trainMinutes = "train_minutes", printBatchStep = "print_batch_step"
         case evalBatchStep = "eval_batch_step", saveModelDir = "save_model_dir", checkpoints
         case pretrainedModel = "pretrained_model", characterDictPath = "character_dict_path"
         case useSpaceChar = "use_space_char", maxTextLength = "max_text_length", seed, threads
@@ -79,6 +84,7 @@ public struct GlobalConfig: Decodable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         maxSteps = try c.value(.maxSteps, or: maxSteps)
         epochNum = try c.decodeIfPresent(Int.self, forKey: .epochNum)
+        trainMinutes = try c.decodeIfPresent(Double.self, forKey: .trainMinutes)
         printBatchStep = try c.value(.printBatchStep, or: printBatchStep)
         evalBatchStep = try c.value(.evalBatchStep, or: evalBatchStep)
         saveModelDir = try c.value(.saveModelDir, or: saveModelDir)
@@ -103,6 +109,9 @@ public struct GlobalConfig: Decodable, Sendable {
         }
         guard ["skip", "fail"].contains(dataIssuePolicy) else {
             throw ConfigError(.invalidValue, path: "Global.data_issue_policy", "Global.data_issue_policy must be skip or fail, not '\(dataIssuePolicy)'")
+        }
+        if let m = trainMinutes, !(m > 0) {
+            throw ConfigError(.invalidValue, path: "Global.train_minutes", "Global.train_minutes must be a positive number of minutes, got \(m)")
         }
         guard evalBatchStep.count == 2, evalBatchStep[1] > 0 else {
             throw ConfigError(.invalidValue, path: "Global.eval_batch_step", "Global.eval_batch_step must be [start, interval] with interval > 0")

@@ -40,7 +40,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func makeTrainer(steps: Int, charset: Charset, resumeFrom: String? = nil, pretrained: String? = nil,
-                     runDir: String, ema: Bool = true) throws -> (RecognitionTrainer, TinyRecognizer) {
+                     runDir: String, ema: Bool = true, trainMinutes: Double? = nil) throws -> (RecognitionTrainer, TinyRecognizer) {
         Torch.seed(5)
         let model = try TinyRecognizer(classes: charset.classCount)
         var g = GlobalConfig()
@@ -51,6 +51,7 @@ final class TrainerTests: XCTestCase {
         g.pretrainedModel = pretrained
         g.emaDecay = ema ? 0.9 : nil
         g.printBatchStep = 1
+        g.trainMinutes = trainMinutes
         var o = OptimizerConfig()
         o.lr.warmupSteps = 2
         o.clipNorm = 5
@@ -84,6 +85,28 @@ final class TrainerTests: XCTestCase {
             let d = try (a - b).abs().max().item()
             XCTAssertLessThanOrEqual(d, 1e-6, "\(p) differs by \(d) after resume")
         }
+    }
+
+    /// Global.train_minutes: a run with a huge step count stops when the budget is spent, and
+    /// the cosine schedule is laid over the steps the budget allowed (the rate ends near zero).
+    func testTimeBudgetStopsTheRunAndAnnealsTheRate() throws {
+        let charset = try Charset(characters: "abcdef")
+        let (trainer, _) = try makeTrainer(steps: 10_000_000, charset: charset, runDir: dir.path, trainMinutes: 0.02)
+        var steps: [TrainEvent.Step] = [], finished = ""
+        let start = Date()
+        _ = try trainer.run { e in
+            if case .step(let s) = e { steps.append(s) }
+            if case .finished(let why, _) = e { finished = why }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertTrue(finished.contains("time budget"), finished)
+        XCTAssertLessThan(seconds, 10, "a 1.2 s budget took \(seconds) s")
+        let last = try XCTUnwrap(steps.last)
+        XCTAssertGreaterThan(last.step, 20)
+        XCTAssertEqual(last.totalSteps, last.step)
+        XCTAssertLessThan(last.learningRate, 0.05 * OptimizerConfig().lr.learningRate, "rate not annealed: \(last.learningRate)")
+        let middle = steps[steps.count / 2]
+        XCTAssertGreaterThan(middle.learningRate, 0.2 * OptimizerConfig().lr.learningRate)
     }
 
     func testResumeRefusesOtherCharsetAndPretrainedKeepsSharedRows() throws {
