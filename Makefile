@@ -9,7 +9,7 @@ export GLIBC_TUNABLES ?= glibc.malloc.hugetlb=1
 # Two cores: keep SwiftPM from starting more compiler jobs than the machine can hold in memory.
 JOBS ?= $(shell nproc)
 
-.PHONY: setup deps build test test-asan bench demo clean
+.PHONY: setup deps build test test-asan bench bench-finetune demo clean
 
 setup:
 	@bash scripts/setup.sh
@@ -33,6 +33,16 @@ bench: deps
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product torch-bench-ref
 	.build/release/ocr bench foundation --reference .build/release/torch-bench-ref
+	.build/release/ocr bench training
+
+# From scratch vs fine-tuned from the demo model on seven unseen faces (script and handwriting
+# included), FT_MINUTES (30) of training each; per-font line accuracy. Runs make demo first if
+# its model is missing.
+bench-finetune: deps
+	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr-train
+	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr-eval
+	@[ -f runs/crnn_demo/best.h5 ] || [ -n "$(FT_BASE)" ] || $(MAKE) demo
+	bash scripts/bench-finetune.sh
 
 # Render lines from the fonts setup.sh installed, train a CRNN on them for ~13 minutes, evaluate on
 # lines rendered from words it never saw, print the report (runs/crnn_demo/eval/report.html).
