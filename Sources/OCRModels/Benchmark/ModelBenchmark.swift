@@ -20,9 +20,11 @@ public enum ModelBenchmark {
         public var threads: Int?
         /// Characters per random CTC target.
         public var targetLength = 10
+        /// Run the forward pass under bfloat16 autocast (as `Global.bf16` does in training).
+        public var bf16 = false
 
         public init(batch: Int = 64, width: Int? = nil, steps: Int = 5, warmup: Int = 1, channelsLast: Bool? = nil,
-                    optimizerStep: Bool = false, threads: Int? = nil, targetLength: Int = 10) {
+                    optimizerStep: Bool = false, threads: Int? = nil, targetLength: Int = 10, bf16: Bool = false) {
             self.batch = batch
             self.width = width
             self.steps = steps
@@ -31,11 +33,12 @@ public enum ModelBenchmark {
             self.optimizerStep = optimizerStep
             self.threads = threads
             self.targetLength = targetLength
+            self.bf16 = bf16
         }
     }
 
     public struct Result: Sendable, CustomStringConvertible {
-        public var batch: Int, inputShape: [Int], threads: Int, channelsLast: Bool, optimizerStep: Bool
+        public var batch: Int, inputShape: [Int], threads: Int, channelsLast: Bool, optimizerStep: Bool, bf16 = false
         /// Wall-clock seconds of each timed step.
         public var stepSeconds: [Double]
         public var medianStepSeconds: Double { stepSeconds.sorted()[stepSeconds.count / 2] }
@@ -43,9 +46,9 @@ public enum ModelBenchmark {
 
         public var description: String {
             let what = optimizerStep ? "fwd+bwd+AdamW" : "fwd+bwd"
-            return String(format: "%@ batch %d x %@, %d threads%@: %.3f s/step (median of %d), %.1f samples/s",
-                          what, batch, inputShape.map(String.init).joined(separator: "x"), threads,
-                          channelsLast ? ", channels-last" : "", medianStepSeconds, stepSeconds.count, samplesPerSecond)
+            return "\(what) batch \(batch) x \(inputShape.map(String.init).joined(separator: "x")), \(threads) threads"
+                + (channelsLast ? ", channels-last" : "") + (bf16 ? ", bf16 autocast" : "")
+                + String(format: ": %.3f s/step (median of %d), %.1f samples/s", medianStepSeconds, stepSeconds.count, samplesPerSecond)
         }
     }
 
@@ -72,7 +75,7 @@ public enum ModelBenchmark {
         model.train()
 
         func step() throws {
-            let logits = try model(x)                                           // B x T x C
+            let logits = try Torch.withBF16Autocast(o.bf16) { try model(x) }.to(.float32)   // B x T x C
             let logProbs = try logits.logSoftmax(dim: 2).permute([1, 0, 2])     // T x B x C
             let loss = try F.ctcLoss(logProbs: logProbs, targets: targets,
                                      inputLengths: Array(repeating: t, count: o.batch),
@@ -90,6 +93,6 @@ public enum ModelBenchmark {
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return Result(batch: o.batch, inputShape: Array(shape.dropFirst()), threads: Torch.threads,
-                      channelsLast: model.channelsLastInput, optimizerStep: o.optimizerStep, stepSeconds: seconds)
+                      channelsLast: model.channelsLastInput, optimizerStep: o.optimizerStep, bf16: o.bf16, stepSeconds: seconds)
     }
 }
