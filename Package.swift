@@ -68,6 +68,8 @@ let package = Package(
         .target(name: "OCRData", dependencies: ["OCRCore", "Imaging", "HDF5", "CFont"]),
         .target(name: "OCRModels", dependencies: ["NN"]),
         .target(name: "OCRTrain", dependencies: ["OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+        // ONNX writer: walks the Swift module tree (no LibTorch exporter involved).
+        .target(name: "OCRExport", dependencies: ["OCRTrain", "OCRModels", "OCRData", "OCRCore", "Imaging", "NN", "Torch"]),
         // Shared by the executables: option groups, progress bar, report writers.
         .target(name: "OCRCLI", dependencies: ["OCRTrain", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -100,6 +102,8 @@ let package = Package(
         .testTarget(name: "OCRDataTests", dependencies: ["OCRData"]),
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
+        // Python/: the independent checker (onnx + onnxruntime from scripts/test-venv.sh).
+        .testTarget(name: "OCRExportTests", dependencies: ["OCRExport"], exclude: ["Python"]),
     ],
     cxxLanguageStandard: .cxx17
 )
