@@ -70,10 +70,15 @@ public struct RecognizerMetadata: Sendable, Equatable {
 
     /// The metadata of a checkpoint's model: charset and config from the checkpoint itself
     /// (`config` overrides the stored one, e.g. a config file given on the command line).
-    /// Preprocessing comes from Train's `RecResizeImg` and `DecodeImage`, as training used them.
     public init(checkpoint: Checkpoint, path: String, config: RecognitionRunConfig? = nil) throws {
         let config = try config ?? RecognitionRunConfig(tree: ConfigTree(yaml: checkpoint.config, source: "\(path):/config"))
         let charset = try Charset(dictionaryText: checkpoint.charset, source: "\(path):/charset", useSpaceChar: checkpoint.useSpaceChar)
+        self.init(config: config, charset: charset, sourceCheckpoint: path, configSHA256: SHA256Digest(of: checkpoint.config).hex)
+    }
+
+    /// The metadata of a model trained with `config`. Preprocessing comes from Train's
+    /// `RecResizeImg` and `DecodeImage`, as training used them; SVTR's width is fixed.
+    public init(config: RecognitionRunConfig, charset: Charset, sourceCheckpoint: String = "", configSHA256: String = "") {
         let transforms = config.train.dataset.transforms
         let resize = transforms.resize ?? RecResize()
         let fixedWidth = if case .svtrNet = config.architecture.backbone { true } else { false }
@@ -84,7 +89,7 @@ public struct RecognizerMetadata: Sendable, Equatable {
         }
         self.init(algorithm: config.architecture.algorithm, charset: charset, inputShape: resize.imageShape,
                   fixedWidth: fixedWidth, resize: resize.padding ? .keepRatioPad : .stretch, colorOrder: colorOrder,
-                  sourceCheckpoint: path, configSHA256: SHA256Digest(of: checkpoint.config).hex)
+                  sourceCheckpoint: sourceCheckpoint, configSHA256: configSHA256)
     }
 
     /// The `character` value: dictionary characters one per line, no blank, no appended space.

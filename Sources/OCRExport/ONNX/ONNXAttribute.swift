@@ -40,8 +40,8 @@ public struct ONNXAttribute: Sendable, Equatable {
         case .int(let i): w.int(3, i)
         case .string(let s): w.string(4, s)
         case .tensor(let t): w.message(5, t.encoded())
-        case .floats(let fs): w.packedFloats(7, fs)
-        case .ints(let xs): w.packedInts(8, xs.map(Int64.init))
+        case .floats(let fs): w.repeatedFloats(7, fs)
+        case .ints(let xs): w.repeatedInts(8, xs.map(Int64.init))
         }
         w.int(20, typeCode)
         return w

@@ -79,7 +79,7 @@ public struct ONNXTensor: Sendable, Equatable {
     /// TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9, doc_string = 12.
     public func encoded() -> ProtobufWriter {
         var w = ProtobufWriter()
-        w.packedInts(1, dims.map(Int64.init))
+        w.repeatedInts(1, dims.map(Int64.init))
         w.int(2, dataType.rawValue)
         w.string(8, name)
         w.lengthDelimited(9, rawData)

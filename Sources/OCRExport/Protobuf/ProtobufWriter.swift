@@ -1,7 +1,11 @@
 /// A minimal protocol-buffers encoder: just what ONNX's messages need (varint and
-/// length-delimited fields, fixed32 floats, packed repeated scalars). Fields are written in the
-/// order they are appended; a nested message is encoded on its own first, because its length
-/// prefix must precede it.
+/// length-delimited fields, fixed32 floats, repeated scalars unpacked or packed). Fields are
+/// written in the order they are appended; a nested message is encoded on its own first, because
+/// its length prefix must precede it.
+///
+/// onnx.proto is proto2: a plain `repeated int64` field (TensorProto.dims, AttributeProto.ints)
+/// is unpacked - one key per element - unless declared `[packed = true]`; the ONNX builders
+/// follow the declarations, so their bytes equal what Google's protobuf writes.
 ///
 /// Wire format: each field is a key `(field number << 3) | wire type` as a varint, then the
 /// value. Wire types used: 0 varint, 2 length-delimited, 5 fixed 32-bit.
@@ -40,6 +44,16 @@ public struct ProtobufWriter: Sendable {
 
     /// A nested message, length-delimited.
     public mutating func message(_ field: Int, _ value: ProtobufWriter) { lengthDelimited(field, value.bytes) }
+
+    /// An unpacked repeated int64 field: one key per element.
+    public mutating func repeatedInts(_ field: Int, _ values: [Int64]) {
+        for v in values { int(field, v) }
+    }
+
+    /// An unpacked repeated float field: one key per element.
+    public mutating func repeatedFloats(_ field: Int, _ values: [Float]) {
+        for v in values { float(field, v) }
+    }
 
     /// A packed repeated int64 field: one key, the length, then every value as a varint.
     /// Omitted when empty (an absent repeated field is an empty one).
