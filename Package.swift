@@ -51,6 +51,13 @@ let package = Package(
             ]),
 
         .target(
+            name: "COnnxRuntime",
+            cSettings: [.unsafeFlags(["-isystem", "\(ortHome)/include", "-O2"])],
+            linkerSettings: [
+                .unsafeFlags(["-L\(ortHome)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(ortHome)/lib"]),
+                .linkedLibrary("onnxruntime"),
+            ]),
+        .target(
             name: "CFont",
             cSettings: [.unsafeFlags(["-isystem", "/usr/include/freetype2", "-isystem", "/usr/include/harfbuzz"])],
             linkerSettings: [.linkedLibrary("freetype"), .linkedLibrary("harfbuzz")]),
@@ -68,13 +75,17 @@ let package = Package(
         .target(name: "OCRData", dependencies: ["OCRCore", "Imaging", "HDF5", "CFont"]),
         .target(name: "OCRModels", dependencies: ["NN"]),
         .target(name: "OCRTrain", dependencies: ["OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+
+        // --- Inference: ONNX Runtime only (no LibTorch), OCRData for the training-identical resize --
+        .target(name: "OCRInference", dependencies: ["COnnxRuntime", "OCRCore", "Imaging", "OCRData"]),
+
         // Shared by the executables: option groups, progress bar, report writers.
-        .target(name: "OCRCLI", dependencies: ["OCRTrain", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "OCRCLI", dependencies: ["OCRTrain", "OCRInference", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
         .executableTarget(
             name: "ocr",
-            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain", "OCRCLI",
+            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain", "OCRCLI", "OCRInference", "Imaging",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-train",
@@ -100,6 +111,8 @@ let package = Package(
         .testTarget(name: "OCRDataTests", dependencies: ["OCRData"]),
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
+        .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
+                    resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )
