@@ -111,6 +111,7 @@ let package = Package(
         .testTarget(name: "OCRDataTests", dependencies: ["OCRData"]),
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
+        .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCRTrain", "OCRCore", "Imaging"]),
         .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
                     resources: [.copy("Fixtures")]),
     ],

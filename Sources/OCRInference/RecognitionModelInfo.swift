@@ -163,7 +163,9 @@ public struct RecognitionModelInfo: Sendable, Equatable {
     /// `character` holds one character per line (blank and space left out).
     private static func charset(_ text: String, useSpaceChar: Bool, path: String) throws -> Charset {
         do {
-            return try Charset(dictionaryText: text, source: "\(path) (metadata 'character')", useSpaceChar: useSpaceChar)
+            // Every line is a class of the trained model, repeated or not (see Charset.keepingDuplicates).
+            return try Charset(dictionaryText: text, source: "\(path) (metadata 'character')", useSpaceChar: useSpaceChar,
+                               keepingDuplicates: true)
         } catch {
             throw InferenceError(.metadata, "\(error)")
         }

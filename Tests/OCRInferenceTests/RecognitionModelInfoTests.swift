@@ -79,8 +79,20 @@ final class RecognitionModelInfoTests: XCTestCase {
                        "m.onnx: ocrkit.blank_index is '96'; OCRKit's CTC decoding has the blank at class 0")
         XCTAssertEqual(message { $0["ocrkit.input_height"] = "32" },
                        "m.onnx: the metadata says input height 32, the graph's input is x: float [B, 3, 4, W]")
-        XCTAssertTrue(message { $0["character"] = "a\nb\na" }.hasPrefix("charset m.onnx (metadata 'character'): duplicate character \"a\""))
+        XCTAssertEqual(message { $0["character"] = "a\n\nb" },
+                       "charset m.onnx (metadata 'character'): line 2 is empty (a dictionary line holds one character; write a single space for space, or set use_space_char)")
         XCTAssertTrue(message { $0["ocrkit.std"] = "0.5,0.5" }.hasPrefix("m.onnx: RecResize: std needs 1 or 3 finite values"))
+    }
+
+    /// PP-OCRv4's dictionary lists U+90CE and U+F92C, equal to Swift (canonical equivalence) but two
+    /// classes of the model: both are kept, so the class count still matches.
+    func testRepeatedCharactersInAModelsDictionaryStayClasses() throws {
+        let session = try InferenceSession(path: Fixtures.path("rec_ocrkit.onnx"))
+        var m = session.metadata.custom
+        m["character"] = "\u{90CE}\nb\n\u{F92C}"
+        let info = try RecognitionModelInfo(path: "m.onnx", metadata: m, inputs: session.inputs, outputs: session.outputs)
+        XCTAssertEqual(info.charset.classCount, 5)
+        XCTAssertEqual(try info.charset.decode([3, 1]).unicodeScalars.map(\.value), [0xF92C, 0x90CE])
     }
 
     func testMeanAndStdReachTheNormalisation() throws {
