@@ -20,6 +20,8 @@ public struct ONNXValueInfo: Sendable, Equatable {
     public var elementType: ONNXDataType
     public var dims: [ONNXDimension]
     public var docString: String?
+    /// False writes the element type only (rank unknown): extra outputs added for calibration.
+    public var hasShape = true
 
     public init(name: String, elementType: ONNXDataType = .float, dims: [ONNXDimension], docString: String? = nil) {
         self.name = name
@@ -42,7 +44,7 @@ public struct ONNXValueInfo: Sendable, Equatable {
         }
         var tensorType = ProtobufWriter()
         tensorType.int(1, elementType.rawValue)
-        tensorType.message(2, shape)
+        if hasShape { tensorType.message(2, shape) }
         var type = ProtobufWriter()
         type.message(1, tensorType)
 
