@@ -97,4 +97,7 @@ PY
   mv "$REC_MODEL.part" "$REC_MODEL"
 fi
 
+# --- Test-only Python venv (.deps/pyvenv): onnx's checker and onnxruntime check exported models --
+bash "$ROOT/scripts/test-venv.sh"
+
 log "done"

@@ -10,6 +10,8 @@ public enum ExportError: Error, CustomStringConvertible, Sendable, Equatable {
     case unknownValue(String)
     /// The metadata does not describe the model being exported.
     case metadataMismatch(String)
+    /// ONNX Runtime's output differs from LibTorch's (`ParityCheck`).
+    case parity(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum ExportError: Error, CustomStringConvertible, Sendable, Equatable {
         case .duplicateName(let name): "ONNX export: the name '\(name)' is used twice in the graph"
         case .unknownValue(let name): "ONNX export: '\(name)' is not a value of the graph"
         case .metadataMismatch(let message): "ONNX export: metadata does not match the model: \(message)"
+        case .parity(let message): "ONNX export parity check: \(message)"
         }
     }
 }

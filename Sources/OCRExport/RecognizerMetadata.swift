@@ -44,15 +44,15 @@ public struct RecognizerMetadata: Sendable, Equatable {
     public var fixedWidth: Bool
     public var resize: ResizePolicy
     /// Per channel, on the x/255 scale.
-    public var mean: [Double]
-    public var std: [Double]
+    public var mean: [Float]
+    public var std: [Float]
     public var colorOrder: String
     public var sourceCheckpoint: String
     public var configSHA256: String
 
     /// `inputShape`: [C, H, W]. Mean and std default to PaddleOCR's 0.5 per channel.
     public init(algorithm: String, charset: Charset, inputShape: [Int], fixedWidth: Bool, resize: ResizePolicy,
-                mean: [Double]? = nil, std: [Double]? = nil, colorOrder: String = "BGR",
+                mean: [Float]? = nil, std: [Float]? = nil, colorOrder: String = "BGR",
                 sourceCheckpoint: String = "", configSHA256: String = "") {
         self.algorithm = algorithm
         self.charset = charset
@@ -87,8 +87,12 @@ public struct RecognizerMetadata: Sendable, Equatable {
         case .rgb: "RGB"
         case .bgr, .keep: "BGR"
         }
+        // RecResize holds one value for all channels or one per channel; the metadata spells out every channel.
+        let c = resize.channels
+        func perChannel(_ v: [Float]) -> [Float] { v.count == 1 ? Array(repeating: v[0], count: c) : v }
         self.init(algorithm: config.architecture.algorithm, charset: charset, inputShape: resize.imageShape,
-                  fixedWidth: fixedWidth, resize: resize.padding ? .keepRatioPad : .stretch, colorOrder: colorOrder,
+                  fixedWidth: fixedWidth, resize: resize.padding ? .keepRatioPad : .stretch,
+                  mean: perChannel(resize.mean), std: perChannel(resize.std), colorOrder: colorOrder,
                   sourceCheckpoint: sourceCheckpoint, configSHA256: configSHA256)
     }
 
@@ -99,7 +103,7 @@ public struct RecognizerMetadata: Sendable, Equatable {
 
     /// The `metadata_props` entries, in order.
     public var properties: [(key: String, value: String)] {
-        func list(_ xs: [Double]) -> String { xs.map { String($0) }.joined(separator: ",") }
+        func list(_ xs: [Float]) -> String { xs.map { String($0) }.joined(separator: ",") }
         return [
             ("ocrkit.kind", "rec"),
             ("ocrkit.format_version", String(Self.formatVersion)),

@@ -11,37 +11,6 @@ import XCTest
 /// (full_check) and Python's onnxruntime against LibTorch's eval-mode forward on the same random
 /// input, max |logits diff| <= 1e-4.
 final class RecognizerExportTests: XCTestCase {
-    static let demoConfig = PythonONNXCheck.packageRoot + "/configs/rec/crnn_mv3_demo.yml"
-
-    /// The demo's model (configs/rec/crnn_mv3_demo.yml: MobileNetV3-large x0.5, BiLSTM 96, CTC
-    /// over en_ascii + space), its metadata, random BatchNorm statistics.
-    func demoModel() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
-        let config = try RecognitionRunConfig(path: Self.demoConfig)
-        let charset = try config.charset()
-        let model = try config.makeModel(charset: charset)
-        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]))
-        return (model, RecognizerMetadata(config: config, charset: charset, sourceCheckpoint: "demo.h5", configSHA256: "0"))
-    }
-
-    func crnnSmall() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
-        var arch = ArchitectureConfig.crnnMobileNetV3
-        arch.backbone = .mobileNetV3(MobileNetV3Config(modelName: "small", scale: 0.5, smallStride: [1, 2, 2, 2]))
-        let charset = try Charset(characters: "0123456789abcdefghijklmnopqrstuvwxyz")
-        let model = try RecognizerFactory.build(arch, classes: charset.classCount, inputShape: [3, 32, 320])
-        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]))
-        return (model, RecognizerMetadata(algorithm: "CRNN", charset: charset, inputShape: [3, 32, 320], fixedWidth: false,
-                                          resize: .keepRatioPad))
-    }
-
-    /// SVTR-Tiny as `ArchitectureConfig.svtrTiny` builds it (PaddleOCR's rec_svtrnet.yml without STN) at 3 x 32 x 100.
-    func svtrTiny() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
-        let charset = try Charset(characters: "0123456789abcdefghijklmnopqrstuvwxyz", useSpaceChar: true)
-        let model = try RecognizerFactory.build(.svtrTiny, classes: charset.classCount, inputShape: [3, 32, 100])
-        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]), passes: 10)
-        return (model, RecognizerMetadata(algorithm: "SVTR", charset: charset, inputShape: [3, 32, 100], fixedWidth: true,
-                                          resize: .stretch))
-    }
-
     /// Random inputs and LibTorch's logits. For batches over 1 the logits must differ between
     /// samples by far more than the parity limit (else a wrong export could pass). Measured with
     /// calibrated BatchNorms: CRNN ~0.015 (its random-init BiLSTM damps the signal), SVTR-Tiny ~1.
@@ -61,7 +30,7 @@ final class RecognizerExportTests: XCTestCase {
     }
 
     func testCRNNParity() throws {
-        let demo = try demoModel(), small = try crnnSmall()
+        let demo = try TestModels.demo(), small = try TestModels.crnnSmall()
         let widths = [100, 160, 320]
         let jobs = [
             (try RecognizerExporter.export(model: demo.model, metadata: demo.metadata), try cases(demo.model, batches: [1, 3], widths: widths)),
@@ -84,7 +53,7 @@ final class RecognizerExportTests: XCTestCase {
     }
 
     func testSVTRTinyParity() throws {
-        let svtr = try svtrTiny()
+        let svtr = try TestModels.svtrTiny()
         let model = try RecognizerExporter.export(model: svtr.model, metadata: svtr.metadata)
         let c = try cases(svtr.model, batches: [1, 3], widths: [100])
         let report = try PythonONNXCheck.run(model, cases: c)
@@ -100,7 +69,7 @@ final class RecognizerExportTests: XCTestCase {
     /// Folding BatchNorm into the convs changes the graph, not the function: both exports match
     /// LibTorch, the folded one has no BatchNormalization node.
     func testBatchNormFoldingKeepsOutputs() throws {
-        let small = try crnnSmall(), svtr = try svtrTiny()
+        let small = try TestModels.crnnSmall(), svtr = try TestModels.svtrTiny()
         var jobs: [(model: ONNXModel, cases: [PythonONNXCheck.Case])] = []
         for (m, widths) in [(small, [160]), (svtr, [100])] {
             let c = try cases(m.model, batches: [3], widths: widths)
@@ -121,7 +90,7 @@ final class RecognizerExportTests: XCTestCase {
     /// with the same values (LSTM weights are repacked as `<lstm>/l<k>/{W,R,B}`); the names are
     /// read back from the file by Python.
     func testInitializersAreNamedByParameterPaths() throws {
-        let (model, metadata) = try demoModel()
+        let (model, metadata) = try TestModels.demo()
         let onnx = try RecognizerExporter.export(model: model, metadata: metadata, options: ExportOptions(foldBatchNorm: false))
         let report = try PythonONNXCheck.run(onnx, cases: [])
         let stored = Set(report.initializers)

@@ -1,4 +1,6 @@
 import NN
+import OCRCore
+import OCRTrain
 import OCRExport
 import OCRModels
 import Torch
@@ -72,4 +74,38 @@ func initializer(_ model: ONNXModel, _ name: String) -> ONNXTensor? {
 
 extension ONNXNode {
     func attribute(_ name: String) -> ONNXAttribute.Value? { attributes.first { $0.name == name }?.value }
+}
+
+/// The recognisers the export tests use, built as training builds them, BatchNorms calibrated.
+enum TestModels {
+    static let demoConfig = PythonONNXCheck.packageRoot + "/configs/rec/crnn_mv3_demo.yml"
+
+    /// The demo's model (configs/rec/crnn_mv3_demo.yml: MobileNetV3-large x0.5, BiLSTM 96, CTC
+    /// over en_ascii + space) and its metadata.
+    static func demo() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
+        let config = try RecognitionRunConfig(path: demoConfig)
+        let charset = try config.charset()
+        let model = try config.makeModel(charset: charset)
+        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]))
+        return (model, RecognizerMetadata(config: config, charset: charset, sourceCheckpoint: "demo.h5", configSHA256: "0"))
+    }
+
+    static func crnnSmall() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
+        var arch = ArchitectureConfig.crnnMobileNetV3
+        arch.backbone = .mobileNetV3(MobileNetV3Config(modelName: "small", scale: 0.5, smallStride: [1, 2, 2, 2]))
+        let charset = try Charset(characters: "0123456789abcdefghijklmnopqrstuvwxyz")
+        let model = try RecognizerFactory.build(arch, classes: charset.classCount, inputShape: [3, 32, 320])
+        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]))
+        return (model, RecognizerMetadata(algorithm: "CRNN", charset: charset, inputShape: [3, 32, 320], fixedWidth: false,
+                                          resize: .keepRatioPad))
+    }
+
+    /// SVTR-Tiny as `ArchitectureConfig.svtrTiny` builds it (PaddleOCR's rec_svtrnet.yml without STN) at 3 x 32 x 100.
+    static func svtrTiny() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
+        let charset = try Charset(characters: "0123456789abcdefghijklmnopqrstuvwxyz", useSpaceChar: true)
+        let model = try RecognizerFactory.build(.svtrTiny, classes: charset.classCount, inputShape: [3, 32, 100])
+        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]), passes: 10)
+        return (model, RecognizerMetadata(algorithm: "SVTR", charset: charset, inputShape: [3, 32, 100], fixedWidth: true,
+                                          resize: .stretch))
+    }
 }
