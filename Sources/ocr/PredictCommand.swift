@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Imaging
 import OCRInference
 
 /// `ocr predict --rec MODEL.onnx IMAGES_OR_DIRS...`: reads text-line images with an ONNX recogniser.
@@ -52,39 +51,32 @@ struct PredictCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var failed = 0, read = 0
-        var decodeSeconds = 0.0, recognizeSeconds = 0.0
+        var seconds = 0.0
         // Chunks keep memory bounded and let output flow on long lists; lines are sorted within a chunk.
         let chunk = batchSize * 16
         for start in stride(from: 0, to: files.count, by: chunk) {
-            var t = Date()
-            var decoded = [(path: String, image: Image)]()
-            for path in files[start..<min(start + chunk, files.count)] {
-                do {
-                    decoded.append((path, try ImageFiles.read(path)))
-                } catch {
+            let t = Date()
+            let results = try recognizer.recognize(files: Array(files[start..<min(start + chunk, files.count)]))
+            seconds += Date().timeIntervalSince(t)
+            for file in results {
+                switch file.result {
+                case .failure(let error):
                     failed += 1
                     FileHandle.standardError.write(Data("ocr predict: \(error)\n".utf8))
-                }
-            }
-            decodeSeconds += Date().timeIntervalSince(t)
-            t = Date()
-            let results = try recognizer.recognize(decoded.map(\.image))
-            recognizeSeconds += Date().timeIntervalSince(t)
-            read += results.count
-            for (file, r) in zip(decoded, results) {
-                if json {
+                case .success(let r) where json:
+                    read += 1
                     print(String(decoding: try encoder.encode(Line(path: file.path, text: r.text, confidence: r.confidence)), as: UTF8.self))
-                } else {
+                case .success(let r):
+                    read += 1
                     print("\(file.path)\t\(r.text)\t\(String(format: "%.5f", r.confidence))")
                 }
             }
         }
         if timing {
-            let perLine = { (s: Double) in String(format: "%.2f", read > 0 ? s * 1000 / Double(read) : 0) }
+            let perLine = String(format: "%.2f", read > 0 ? seconds * 1000 / Double(read) : 0)
             FileHandle.standardError.write(Data(("ocr predict: \(read) lines, batch \(batchSize), \(threads == 0 ? "default" : "\(threads)") threads, "
                 + "ONNX Runtime \(InferenceSession.runtimeVersion): model load \(String(format: "%.0f", loadSeconds * 1000)) ms, "
-                + "image decode \(perLine(decodeSeconds)) ms/line, recognition \(perLine(recognizeSeconds)) ms/line "
-                + "(resize + model + CTC decoding)\n").utf8))
+                + "\(perLine) ms/line (image decode + resize + model + CTC decoding)\n").utf8))
         }
         if failed > 0 {
             FileHandle.standardError.write(Data("ocr predict: \(failed) of \(files.count) images could not be read\n".utf8))
