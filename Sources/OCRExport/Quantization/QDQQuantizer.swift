@@ -51,7 +51,8 @@ public enum QDQQuantizer {
         let producers = Dictionary(graph.nodes.map { n in n.outputs.map { ($0, n) } }.flatMap { $0 }, uniquingKeysWith: { a, _ in a })
         let graphOutputs = Set(graph.outputs.map(\.name))
         var planned: [PlannedNode] = []
-        for node in graph.nodes where options.operatorTypes.contains(node.opType) && !options.keepsFloat(node) {
+        for node in graph.nodes where ["Conv", "MatMul"].contains(node.opType) && options.operatorTypes.contains(node.opType)
+            && !options.keepsFloat(node) {
             guard node.inputs.count >= 2, !initializers.contains(node.inputs[0]), let output = node.outputs.first else { continue }
             var weight = node.inputs[1], transpose: String?
             if !initializers.contains(weight) {
@@ -126,11 +127,11 @@ public enum QDQQuantizer {
             }
             let name = n.weight + (n.weightTranspose != nil ? "_transposed" : "")
             let (q, scales) = quantizePerChannel(data, dims: dims, axis: axis)
+            // Symmetric: no zero-point input (it defaults to 0), one byte less per channel.
             added += [ONNXTensor(name: name + "_quantized", int8s: q, dims: dims),
-                      ONNXTensor(name: name + "_scale", floats: scales, dims: [scales.count]),
-                      ONNXTensor(name: name + "_zero_point", int8s: [Int8](repeating: 0, count: scales.count), dims: [scales.count])]
+                      ONNXTensor(name: name + "_scale", floats: scales, dims: [scales.count])]
             prelude.append(ONNXNode(opType: "DequantizeLinear", name: name + "_DequantizeLinear",
-                                    inputs: [name + "_quantized", name + "_scale", name + "_zero_point"],
+                                    inputs: [name + "_quantized", name + "_scale"],
                                     outputs: [name + "_dequantized"], attributes: [.int("axis", axis)]))
             var biasInput: String?
             if let b = n.bias {
@@ -140,10 +141,9 @@ public enum QDQQuantizer {
                 let biasScales = scales.map { $0 * input.scale }
                 let q32 = zip(bias, biasScales).map { v, s in Int32(clamping: Int64((Double(v) / Double(s)).rounded())) }
                 added += [ONNXTensor(name: b + "_quantized", int32s: q32, dims: [q32.count]),
-                          ONNXTensor(name: b + "_scale", floats: biasScales, dims: [q32.count]),
-                          ONNXTensor(name: b + "_zero_point", int32s: [Int32](repeating: 0, count: q32.count), dims: [q32.count])]
+                          ONNXTensor(name: b + "_scale", floats: biasScales, dims: [q32.count])]
                 prelude.append(ONNXNode(opType: "DequantizeLinear", name: b + "_DequantizeLinear",
-                                        inputs: [b + "_quantized", b + "_scale", b + "_zero_point"], outputs: [b + "_dequantized"],
+                                        inputs: [b + "_quantized", b + "_scale"], outputs: [b + "_dequantized"],
                                         attributes: [.int("axis", 0)]))
                 biasInput = b + "_dequantized"
             }
@@ -157,10 +157,9 @@ public enum QDQQuantizer {
             }
             let (q, scales) = quantizePerChannel(values, dims: t.dims, axis: w.axis)
             added += [ONNXTensor(name: w.tensor + "_quantized", int8s: q, dims: t.dims),
-                      ONNXTensor(name: w.tensor + "_scale", floats: scales, dims: [scales.count]),
-                      ONNXTensor(name: w.tensor + "_zero_point", int8s: [Int8](repeating: 0, count: scales.count), dims: [scales.count])]
+                      ONNXTensor(name: w.tensor + "_scale", floats: scales, dims: [scales.count])]
             prelude.append(ONNXNode(opType: "DequantizeLinear", name: w.tensor + "_DequantizeLinear",
-                                    inputs: [w.tensor + "_quantized", w.tensor + "_scale", w.tensor + "_zero_point"],
+                                    inputs: [w.tensor + "_quantized", w.tensor + "_scale"],
                                     outputs: [w.tensor + "_dequantized"], attributes: [.int("axis", w.axis)]))
             weightOnlyInputs[w.node, default: [:]][w.input] = w.tensor + "_dequantized"
         }
