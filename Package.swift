@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "ocr", targets: ["ocr"]),
         .executable(name: "ocr-train", targets: ["ocr-train"]),
         .executable(name: "ocr-eval", targets: ["ocr-eval"]),
+        .executable(name: "ocr-export", targets: ["ocr-export"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,7 +85,7 @@ let package = Package(
         .target(name: "OCRExport", dependencies: ["OCRTrain", "OCRModels", "OCRData", "OCRCore", "OCRInference", "Imaging", "NN", "Torch"]),
 
         // Shared by the executables: option groups, progress bar, report writers.
-        .target(name: "OCRCLI", dependencies: ["OCRTrain", "OCRInference", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "OCRCLI", dependencies: ["OCRTrain", "OCRInference", "OCRExport", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
         .executableTarget(
@@ -94,6 +95,9 @@ let package = Package(
         .executableTarget(
             name: "ocr-train",
             dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "ocr-export",
+            dependencies: ["OCRCLI", "OCRExport", "OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-eval",
             dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -18,25 +18,7 @@ public enum OnnxEvaluation {
                            events: (TrainEvent) -> Void) throws -> RecognitionEvaluator.Result {
         let recognizer = try TextRecognizer(modelPath: model, options: .init(intraOpThreads: run?.global.threads ?? 0, interOpThreads: 1))
         let info = recognizer.info
-        let base: RecDataSection
-        if let section = run?.eval ?? (data != nil ? run?.train : nil) {
-            base = section
-        } else if data != nil {
-            base = RecDataSection(dataset: RecDatasetConfig(name: "SimpleDataSet"))
-        } else {
-            throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
-        }
-        var section = try data.map { try CheckpointEvaluation.section(for: $0, like: base) } ?? base
-        // The model's preprocessing, whatever the config says: it is the one the model was exported with.
-        section.dataset.transforms.resize = info.resize
-        section.dataset.transforms.decodeMode = switch info.colorOrder {
-        case .gray: .gray
-        case .rgb, .rgba: .rgb
-        case .bgr, .bgra: .bgr
-        }
-        let seed = (run?.global.seed ?? 0) &+ 1
-        let loader = try run.map { try $0.makeLoader(section, charset: info.charset, seed: seed) }
-            ?? section.makeLoader(charset: info.charset, maxTextLength: nil, seed: seed)
+        let loader = try self.loader(for: info, config: run, data: data)
         events(.message("evaluating \(model) (\(info.origin == .ocrkit ? "OCRKit" : "PaddleOCR") recogniser, \(info.charset), "
                         + "input \(info.resize.imageShape.map(String.init).joined(separator: "x")), ONNX Runtime "
                         + "\(InferenceSession.runtimeVersion)) on:\n" + RecognitionRunConfig.describe(loader)))
@@ -48,5 +30,34 @@ public enum OnnxEvaluation {
         return try evaluator.evaluate(next: stream.next) { batch in
             try recognizer.recognize(batch: FloatTensor(batch.pixels, shape: batch.shape))
         }
+    }
+
+    /// A loader over `data` (or the config's Eval data, or `section` when given) that prepares
+    /// lines with the model's own preprocessing, in order, without augmentation.
+    public static func loader(for info: RecognitionModelInfo, config run: RecognitionRunConfig?, data: [String]?,
+                              section given: RecDataSection? = nil) throws -> LineLoader {
+        let base: RecDataSection
+        if let given {
+            base = given
+        } else if let section = run?.eval ?? (data != nil ? run?.train : nil) {
+            base = section
+        } else if data != nil {
+            base = RecDataSection(dataset: RecDatasetConfig(name: "SimpleDataSet"))
+        } else {
+            throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
+        }
+        var section = try data.map { try CheckpointEvaluation.section(for: $0, like: base) } ?? base
+        // The model's preprocessing, whatever the config says: it is the one the model was exported with.
+        section.dataset.transforms.resize = info.resize
+        section.dataset.transforms.augment = nil
+        section.loader.shuffle = false
+        section.dataset.transforms.decodeMode = switch info.colorOrder {
+        case .gray: .gray
+        case .rgb, .rgba: .rgb
+        case .bgr, .bgra: .bgr
+        }
+        let seed = (run?.global.seed ?? 0) &+ 1
+        return try run.map { try $0.makeLoader(section, charset: info.charset, seed: seed) }
+            ?? section.makeLoader(charset: info.charset, maxTextLength: nil, seed: seed)
     }
 }

@@ -14,6 +14,15 @@ public enum ParityCheck {
         public var batch: Int
         public var width: Int
         public var maxAbsDiff: Double
+        /// "random" input or "real lines".
+        public var source = "random"
+
+        public init(batch: Int, width: Int, maxAbsDiff: Double, source: String = "random") {
+            self.batch = batch
+            self.width = width
+            self.maxAbsDiff = maxAbsDiff
+            self.source = source
+        }
     }
 
     public struct Report: Sendable, Equatable, CustomStringConvertible {
@@ -25,7 +34,7 @@ public enum ParityCheck {
 
         public var description: String {
             let lines = measurements.map {
-                "  batch \($0.batch), width \($0.width): max |diff| = \(String(format: "%.2e", $0.maxAbsDiff))"
+                "  \($0.source), batch \($0.batch), width \($0.width): max |diff| = \(String(format: "%.2e", $0.maxAbsDiff))"
             }
             return (["ONNX Runtime vs LibTorch logits (limit \(limit)): " + (passed ? "passed" : "FAILED")] + lines)
                 .joined(separator: "\n")

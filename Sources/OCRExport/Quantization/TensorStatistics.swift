@@ -28,12 +28,12 @@ public struct TensorStatistics: Sendable, Equatable {
     public mutating func observeHistogram(_ values: [Float]) {
         if histogram.isEmpty {
             histogram = [Double](repeating: 0, count: Self.bins)
-            histogramLimit = Swift.max(absMax, Float.leastNormalMagnitude)
+            histogramLimit = absMax > 0 ? absMax : 1        // an all-zero tensor (a dead ReLU) still gets bins
         }
-        let perBin = Float(Self.bins) / histogramLimit
+        let perBin = Float(Self.bins) / histogramLimit, last = Float(Self.bins - 1)
         histogram.withUnsafeMutableBufferPointer { h in
             for v in values where v.isFinite {
-                h[Swift.min(Int(abs(v) * perBin), Self.bins - 1)] += 1
+                h[Int(Swift.min(abs(v) * perBin, last))] += 1
             }
         }
     }
