@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "ocr", targets: ["ocr"]),
         .executable(name: "ocr-train", targets: ["ocr-train"]),
         .executable(name: "ocr-eval", targets: ["ocr-eval"]),
+        .executable(name: "ocr-export", targets: ["ocr-export"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,6 +52,13 @@ let package = Package(
             ]),
 
         .target(
+            name: "COnnxRuntime",
+            cSettings: [.unsafeFlags(["-isystem", "\(ortHome)/include", "-O2"])],
+            linkerSettings: [
+                .unsafeFlags(["-L\(ortHome)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(ortHome)/lib"]),
+                .linkedLibrary("onnxruntime"),
+            ]),
+        .target(
             name: "CFont",
             cSettings: [.unsafeFlags(["-isystem", "/usr/include/freetype2", "-isystem", "/usr/include/harfbuzz"])],
             linkerSettings: [.linkedLibrary("freetype"), .linkedLibrary("harfbuzz")]),
@@ -68,17 +76,28 @@ let package = Package(
         .target(name: "OCRData", dependencies: ["OCRCore", "Imaging", "HDF5", "CFont"]),
         .target(name: "OCRModels", dependencies: ["NN"]),
         .target(name: "OCRTrain", dependencies: ["OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+
+        // --- Inference: ONNX Runtime only (no LibTorch), OCRData for the training-identical resize --
+        .target(name: "OCRInference", dependencies: ["COnnxRuntime", "OCRCore", "Imaging", "OCRData"]),
+
+        // --- Export: the ONNX writer walks the Swift module tree; parity checks run the result
+        // through OCRInference's session (OCRInference never imports OCRExport or LibTorch).
+        .target(name: "OCRExport", dependencies: ["OCRTrain", "OCRModels", "OCRData", "OCRCore", "OCRInference", "Imaging", "NN", "Torch"]),
+
         // Shared by the executables: option groups, progress bar, report writers.
-        .target(name: "OCRCLI", dependencies: ["OCRTrain", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "OCRCLI", dependencies: ["OCRTrain", "OCRInference", "OCRExport", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
         .executableTarget(
             name: "ocr",
-            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain", "OCRCLI",
+            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain", "OCRCLI", "OCRInference", "Imaging",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-train",
             dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "ocr-export",
+            dependencies: ["OCRCLI", "OCRExport", "OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-eval",
             dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -100,6 +119,11 @@ let package = Package(
         .testTarget(name: "OCRDataTests", dependencies: ["OCRData"]),
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
+        .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCRTrain", "OCRCore", "Imaging"]),
+        .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
+                    resources: [.copy("Fixtures")]),
+        // Python/: the independent checker (onnx + onnxruntime from scripts/test-venv.sh).
+        .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference"], exclude: ["Python"]),
     ],
     cxxLanguageStandard: .cxx17
 )

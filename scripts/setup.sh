@@ -72,4 +72,32 @@ else
   echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
 fi
 
+# --- PP-OCRv4 recogniser (inference tests and benchmarks) -------------------------------------
+# RapidOCR's wheel ships PaddleOCR's PP-OCRv4 recogniser as ONNX, its dictionary in the model's
+# metadata (`character`). Only that file is taken from the wheel; the package is not installed.
+RAPIDOCR_VERSION=1.4.4   # ships rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx
+REC_MODEL="$ROOT/.deps/models/ch_PP-OCRv4_rec_infer.onnx"
+REC_MODEL_SHA256=48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
+if [ -f "$REC_MODEL" ] && [ "$(sha256sum "$REC_MODEL" | cut -d' ' -f1)" = "$REC_MODEL_SHA256" ]; then
+  log "PP-OCRv4 recogniser present in .deps/models"
+else
+  log "fetching the PP-OCRv4 recogniser (rapidocr-onnxruntime $RAPIDOCR_VERSION wheel) into .deps/models"
+  mtmp=$(mktemp -d)
+  trap 'rm -rf "${tmp:-}" "$mtmp"' EXIT
+  python3 -m pip download -q --no-deps --only-binary=:all: -d "$mtmp" "rapidocr-onnxruntime==$RAPIDOCR_VERSION"
+  mkdir -p "$(dirname "$REC_MODEL")"
+  python3 - "$mtmp"/rapidocr_onnxruntime-*.whl "$REC_MODEL.part" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as whl, whl.open("rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx") as src, \
+        open(sys.argv[2], "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+  got=$(sha256sum "$REC_MODEL.part" | cut -d' ' -f1)
+  [ "$got" = "$REC_MODEL_SHA256" ] || { echo "setup: ch_PP-OCRv4_rec_infer.onnx has sha256 $got, expected $REC_MODEL_SHA256" >&2; exit 1; }
+  mv "$REC_MODEL.part" "$REC_MODEL"
+fi
+
+# --- Test-only Python venv (.deps/pyvenv): onnx's checker and onnxruntime check exported models --
+bash "$ROOT/scripts/test-venv.sh"
+
 log "done"

@@ -38,8 +38,15 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses dictionary text (the contents of a dictionary file).
-    public init(dictionaryText: String, source: String = "<dictionary>", useSpaceChar: Bool) throws {
-        try self.init(lines: TextLines(string: dictionaryText), source: source, useSpaceChar: useSpaceChar)
+    ///
+    /// `keepingDuplicates`: every line is a class even when its character repeats an earlier one -
+    /// for the dictionary a trained model carries, whose class count is fixed. PaddleOCR's
+    /// `ppocr_keys_v1.txt` needs it: it lists CJK compatibility ideographs (U+F92C) beside their
+    /// unified forms (U+90CE), which Python keeps apart and Swift's canonical equivalence does not.
+    /// A repeated character encodes to its last class, as PaddleOCR's lookup table does.
+    public init(dictionaryText: String, source: String = "<dictionary>", useSpaceChar: Bool, keepingDuplicates: Bool = false) throws {
+        try self.init(lines: TextLines(string: dictionaryText), source: source, useSpaceChar: useSpaceChar,
+                      keepingDuplicates: keepingDuplicates)
     }
 
     /// A charset whose classes are the characters of `characters` in order - for tests and
@@ -55,7 +62,7 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
         try self.init(lines: lines, source: "<characters>", useSpaceChar: useSpaceChar)
     }
 
-    private init(lines: TextLines, source: String, useSpaceChar: Bool) throws {
+    private init(lines: TextLines, source: String, useSpaceChar: Bool, keepingDuplicates: Bool = false) throws {
         var problems = [CharsetError.Problem]()
         var chars = [Character]()
         var firstLine = [Character: Int]()
@@ -67,7 +74,7 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
             guard text.count == 1 else {
                 problems.append(.severalCharacters(line: line.number, text: text)); continue
             }
-            if let first = firstLine[c] {
+            if let first = firstLine[c], !keepingDuplicates {
                 if duplicateLines[c] == nil { duplicateLines[c] = [first]; duplicateOrder.append(c) }
                 duplicateLines[c]!.append(line.number)
                 continue

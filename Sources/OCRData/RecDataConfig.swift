@@ -77,6 +77,18 @@ public struct RecDatasetConfig: Decodable, Sendable {
         case delimiter, extOpTransformIdx = "ext_op_transform_idx"
     }
 
+    /// A section built in code, with the config's defaults (e.g. `ocr-eval` on an ONNX model without a config).
+    public init(name: String, dataDir: String = "", labelFileList: [String] = [], files: [String] = []) {
+        self.name = name
+        self.dataDir = dataDir
+        self.labelFileList = labelFileList
+        self.files = files
+        labelIssuePolicy = .skip
+        imageCheck = .exists
+        groupBy = .labelFile
+        transforms = RecTransforms()
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)

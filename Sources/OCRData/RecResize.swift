@@ -14,6 +14,9 @@ import Imaging
 /// rounded up to `width_multiple` (at most W): the same per-image pixels, less padding, which
 /// speeds up CRNN training on short lines. Channels stay in decode order (BGR); a 1-channel
 /// shape converts to gray first.
+///
+/// `mean` and `std` (per channel, on the x / 255 scale) are PaddleOCR's 0.5 unless an exported
+/// model's metadata says otherwise; they are not config keys (`RecResizeImg` has none).
 public struct RecResize: Sendable, Hashable, Codable {
     /// [C, H, W]: channels (3 or 1), height, and (maximum) width.
     public var imageShape: [Int]
@@ -23,6 +26,10 @@ public struct RecResize: Sendable, Hashable, Codable {
     public var dynamicWidth: Bool
     /// The dynamic batch width is a multiple of this (the model's width stride, 4 for CRNN).
     public var widthMultiple: Int
+    /// Per-channel mean and standard deviation on the x / 255 scale: a pixel becomes
+    /// `(x / 255 - mean) / std`. One value per channel (or one for all).
+    public var mean: [Float] = [0.5]
+    public var std: [Float] = [0.5]
 
     public init(imageShape: [Int] = [3, 32, 320], padding: Bool = true, dynamicWidth: Bool = false,
                 widthMultiple: Int = 4) {
@@ -55,6 +62,10 @@ public struct RecResize: Sendable, Hashable, Codable {
         guard !(dynamicWidth && !padding) else {
             throw DataError("RecResize: dynamic_width needs padding (without padding every image is W wide)")
         }
+        for (name, v) in [("mean", mean), ("std", std)] where !(v.count == 1 || v.count == imageShape[0]) || v.contains(where: { !$0.isFinite }) {
+            throw DataError("RecResize: \(name) needs 1 or \(imageShape[0]) finite values, got \(v)")
+        }
+        guard std.allSatisfy({ $0 != 0 }) else { throw DataError("RecResize: std must not be 0, got \(std)") }
     }
 
     public var channels: Int { imageShape[0] }
@@ -93,7 +104,7 @@ public struct RecResize: Sendable, Hashable, Codable {
             : try image.resized(width: w, height: height, interpolation: .linear)
         let (c, h) = (channels, height)
         var out = [Float](repeating: 0, count: c * h * w)
-        Self.normalisation.withUnsafeBufferPointer { table in
+        normalisationTable.withUnsafeBufferPointer { table in
             resized.pixels.withUnsafeBufferPointer { src in
                 out.withUnsafeMutableBufferPointer { dst in
                     // HWC bytes -> CHW floats, one output plane at a time.
@@ -101,7 +112,8 @@ public struct RecResize: Sendable, Hashable, Codable {
                         for y in 0..<h {
                             let row = dst.baseAddress! + (k * h + y) * w
                             let from = src.baseAddress! + y * w * c + k
-                            for x in 0..<w { row[x] = table[Int(from[x * c])] }
+                            let lookup = table.baseAddress! + k * 256
+                            for x in 0..<w { row[x] = lookup[Int(from[x * c])] }
                         }
                     }
                 }
@@ -128,4 +140,13 @@ public struct RecResize: Sendable, Hashable, Codable {
     /// `(x / 255 - 0.5) / 0.5` for every byte, computed in Float in PaddleOCR's order so values
     /// match its float32 arrays bit for bit.
     public static let normalisation: [Float] = (0..<256).map { (Float($0) / 255 - 0.5) / 0.5 }
+
+    /// 256 values per channel: `(x / 255 - mean) / std`, in the same Float order as `normalisation`.
+    /// With the default 0.5s each channel's part equals `normalisation`.
+    var normalisationTable: [Float] {
+        (0..<channels).flatMap { k -> [Float] in
+            let (m, s) = (mean.count == 1 ? mean[0] : mean[k], std.count == 1 ? std[0] : std[k])
+            return (0..<256).map { (Float($0) / 255 - m) / s }
+        }
+    }
 }

@@ -38,34 +38,47 @@ public struct RecognitionEvaluator {
 
     /// Runs `forward` (B x 3 x H x W -> logits B x T x C) over every batch `next` yields, in no-grad mode.
     public func evaluate(next: () throws -> LineBatch?, forward: (Tensor) throws -> Tensor) throws -> Result {
-        var metrics = RecognitionMetrics(options: options)
         let decoder = CTCGreedyDecoder(charset: charset, scores: .probabilities)
-        var worst: [Prediction] = []
-        let limit = max(keepWorstImages, 50)
-        let t0 = Date()
-        var seen = 0
-        try noGrad {
-            while let batch = try next() {
+        return try noGrad {
+            try evaluate(next: next) { batch in
                 let x = try Tensor(batch.pixels, shape: batch.shape)
                 let probs = try forward(x).softmax(dim: 2)                 // B x T x C
                 let (b, t, c) = (probs.size(0), probs.size(1), probs.size(2))
                 let values = try probs.toArray(Float.self)                 // host sync: decoding is plain Swift
-                let results = try decoder.decodeBatch(values, batch: b, steps: t, classes: c)
-                for (i, r) in results.enumerated() {
-                    metrics.add(prediction: r.text, groundTruth: batch.texts[i], group: batch.groups[i], id: batch.sources[i])
-                    let ed = Levenshtein.distance(r.text, batch.texts[i])
-                    guard ed > 0 else { continue }
-                    if worst.count < limit || ed > worst.last!.editDistance {
-                        var p = Prediction(source: batch.sources[i], group: batch.groups[i], truth: batch.texts[i],
-                                           text: r.text, confidence: r.confidence, editDistance: ed, image: nil)
-                        if keepWorstImages > 0 { p.image = RecognitionEvaluator.image(of: batch, at: i) }
-                        worst.append(p)
-                        worst.sort { $0.editDistance > $1.editDistance }
-                        if worst.count > limit { worst.removeLast() }
-                    }
-                }
-                seen += b
+                return try decoder.decodeBatch(values, batch: b, steps: t, classes: c)
             }
+        }
+    }
+
+    /// Scores what `recognize` reads from every batch `next` yields (one decoded line per batch
+    /// entry): the code checkpoints and exported ONNX models are both evaluated with, so their
+    /// reports compare line for line.
+    public func evaluate(next: () throws -> LineBatch?,
+                         recognize: (LineBatch) throws -> [CTCGreedyDecoder.Result]) throws -> Result {
+        var metrics = RecognitionMetrics(options: options)
+        var worst: [Prediction] = []
+        let limit = max(keepWorstImages, 50)
+        let t0 = Date()
+        var seen = 0
+        while let batch = try next() {
+            let results = try recognize(batch)
+            guard results.count == batch.batch else {
+                throw TrainError("evaluation: \(results.count) lines read from a batch of \(batch.batch)")
+            }
+            for (i, r) in results.enumerated() {
+                metrics.add(prediction: r.text, groundTruth: batch.texts[i], group: batch.groups[i], id: batch.sources[i])
+                let ed = Levenshtein.distance(r.text, batch.texts[i])
+                guard ed > 0 else { continue }
+                if worst.count < limit || ed > worst.last!.editDistance {
+                    var p = Prediction(source: batch.sources[i], group: batch.groups[i], truth: batch.texts[i],
+                                       text: r.text, confidence: r.confidence, editDistance: ed, image: nil)
+                    if keepWorstImages > 0 { p.image = RecognitionEvaluator.image(of: batch, at: i) }
+                    worst.append(p)
+                    worst.sort { $0.editDistance > $1.editDistance }
+                    if worst.count > limit { worst.removeLast() }
+                }
+            }
+            seen += batch.batch
         }
         let seconds = max(Date().timeIntervalSince(t0), 1e-9)
         return Result(metrics: metrics, worst: worst, samplesPerSecond: Double(seen) / seconds)

@@ -126,7 +126,8 @@ public struct RecognitionRunConfig {
         return try RecognitionTrainer(setup, events: events)
     }
 
-    static func describe(_ loader: LineLoader) -> String {
+    /// The loader's size and its dataset's report, for messages.
+    public static func describe(_ loader: LineLoader) -> String {
         var text = "  \(loader.dataset.count) samples, \(loader.batchesPerEpoch) batches of \(loader.options.batchSize) per epoch"
         if let r = (loader.dataset as? DataReporting)?.report {
             text += "\n" + r.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")

@@ -6,20 +6,26 @@ import OCRTrain
 /// `ocr-eval -c CONFIG.yml --checkpoint CKPT.h5 [--data LABELS_OR_H5 ...]`: line accuracy (exact and
 /// case-insensitive), character accuracy, CER, WER, NED, a breakdown per label file or font, the
 /// most frequent confusions and the worst lines - as a table, JSON, Markdown and HTML.
+/// `--checkpoint MODEL.onnx` evaluates an exported model the same way (the config is then optional).
 @main
 struct OCREvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr-eval",
-        abstract: "Evaluate a recogniser checkpoint and write a report (terminal, JSON, Markdown, HTML).")
+        abstract: "Evaluate a recogniser checkpoint or ONNX model and write a report (terminal, JSON, Markdown, HTML).")
 
-    @OptionGroup var options: ConfigOptions
+    // ConfigOptions' two options, with the config optional: an ONNX model describes itself.
+    @Option(name: [.customShort("c"), .long], help: "The YAML config (required for a checkpoint; for an .onnx model it supplies Eval data and metric options).")
+    var config: String?
+
+    @Option(name: [.customShort("o"), .long], parsing: .upToNextOption, help: "Config overrides, e.g. -o Global.threads=2")
+    var override: [String] = []
 
     static func main() {
         ProcessSetup.prepare()
         main(nil)
     }
 
-    @Option(help: "The checkpoint to evaluate (best.h5 or latest.h5 of a run).")
+    @Option(help: "The checkpoint to evaluate (best.h5 or latest.h5 of a run), or an exported .onnx recogniser.")
     var checkpoint: String
 
     @Option(parsing: .upToNextOption, help: "Label files (path<TAB>text) or packed .h5 files; default: the config's Eval data.")
@@ -34,11 +40,25 @@ struct OCREvalCommand: ParsableCommand {
     @Flag(help: "Use the checkpoint's EMA weights.")
     var ema = false
 
+    var isONNX: Bool { checkpoint.lowercased().hasSuffix(".onnx") }
+
+    func validate() throws {
+        if isONNX {
+            guard config != nil || !data.isEmpty else { throw ValidationError("an .onnx model without -c CONFIG needs --data LABELS_OR_H5") }
+            guard !ema else { throw ValidationError("--ema applies to checkpoints; an .onnx model holds one set of weights") }
+        } else {
+            guard config != nil else { throw ValidationError("a checkpoint needs -c CONFIG.yml (its Architecture builds the model)") }
+        }
+    }
+
     func run() throws {
-        let run = try RecognitionRunConfig(path: options.config, overrides: options.override)
+        let run = try config.map { try RecognitionRunConfig(path: $0, overrides: override) }
         let printer = try ProgressPrinter(jsonlPath: nil)
-        let result = try CheckpointEvaluation.run(run, checkpoint: checkpoint, data: data.isEmpty ? nil : data,
-                                                  useEMA: ema, worstImages: worst, events: printer.handle)
+        let result = isONNX
+            ? try OnnxEvaluation.run(model: checkpoint, config: run, data: data.isEmpty ? nil : data, worstImages: worst,
+                                     events: printer.handle)
+            : try CheckpointEvaluation.run(run!, checkpoint: checkpoint, data: data.isEmpty ? nil : data,
+                                           useEMA: ema, worstImages: worst, events: printer.handle)
         var report = EvalReport(title: "\(checkpoint) on \(data.isEmpty ? "the config's Eval data" : data.joined(separator: ", "))",
                                 result: result)
         report.worstCount = worst

@@ -7,7 +7,7 @@ struct OCR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr",
         abstract: "OCRKit: train, evaluate, export and serve OCR models on your own machine.",
-        subcommands: [DataCommand.self, Bench.self])
+        subcommands: [DataCommand.self, PredictCommand.self, Bench.self])
 
     static func main() {
         ProcessSetup.prepare()

@@ -54,6 +54,16 @@ final class CharsetTests: XCTestCase {
         XCTAssertEqual(e?.problems, [.duplicate(character: "\u{E9}", lines: [1, 2])])
     }
 
+    /// A trained model's dictionary keeps every line as a class (PP-OCRv4's lists U+90CE and U+F92C);
+    /// a repeated character encodes to its last class, as PaddleOCR's lookup table does.
+    func testKeepingDuplicatesKeepsEveryLineAsAClass() throws {
+        let c = try Charset(dictionaryText: "\u{90CE}\nb\n\u{F92C}\n", useSpaceChar: true, keepingDuplicates: true)
+        XCTAssertEqual(c.classCount, 5)
+        XCTAssertEqual(c.encode("\u{90CE}b").classes, [3, 2])
+        XCTAssertEqual(try c.decode([1, 3]).unicodeScalars.map(\.value), [0x90CE, 0xF92C])
+        XCTAssertNotNil(assertThrows(CharsetError.self) { try Charset(dictionaryText: "\u{90CE}\n\u{F92C}\n", useSpaceChar: false) })
+    }
+
     func testEmptyDictionaryAndEmptyLinesAreErrors() throws {
         XCTAssertEqual(assertThrows(CharsetError.self) { try Charset(dictionaryText: "", useSpaceChar: true) }?.problems, [.empty])
         // "a\n\nb\n": line 2 is empty. A final newline does not make an empty line.

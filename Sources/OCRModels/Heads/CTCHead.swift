@@ -4,8 +4,8 @@ import Torch
 /// PaddleOCR's `CTCHead`: B x T x C -> B x T x classes logits, by one Linear (`<p>/fc`) or, with
 /// `midChannels`, two (`<p>/fc1`, `<p>/fc2`, no activation between, as in PaddleOCR).
 /// Unlike PaddleOCR it never applies the softmax: it returns logits in both modes (the trainer
-/// takes log_softmax for CTC; exporters append a Softmax). Weights and biases start
-/// U(+-1/sqrt(fan_in)), which is PaddleOCR's initialiser and NN's default alike.
+/// takes log_softmax for CTC; ONNX exports output them too, `ocrkit.output = logits`). Weights
+/// and biases start U(+-1/sqrt(fan_in)), which is PaddleOCR's initialiser and NN's default alike.
 public final class CTCHead: Module, UnaryLayer {
     public let fc: Linear?
     public let fc1: Linear?, fc2: Linear?

@@ -1,0 +1,96 @@
+import Foundation
+import OCRInference
+import OCRModels
+import Torch
+
+/// Runs an exported recogniser through ONNX Runtime (OCRInference's session, the one serving
+/// uses) and compares its logits with the LibTorch eval-mode forward of the module it came from,
+/// on the same random inputs. It also reads the file's metadata as the inference side does
+/// (`RecognitionModelInfo`), so a contract break fails here rather than at serving time.
+/// `ocr-export` runs it on every export.
+public enum ParityCheck {
+    /// One input size.
+    public struct Measurement: Sendable, Equatable {
+        public var batch: Int
+        public var width: Int
+        public var maxAbsDiff: Double
+        /// "random" input or "real lines".
+        public var source = "random"
+
+        public init(batch: Int, width: Int, maxAbsDiff: Double, source: String = "random") {
+            self.batch = batch
+            self.width = width
+            self.maxAbsDiff = maxAbsDiff
+            self.source = source
+        }
+    }
+
+    public struct Report: Sendable, Equatable, CustomStringConvertible {
+        public var measurements: [Measurement]
+        public var limit: Double
+        /// The largest difference over every measurement.
+        public var maxAbsDiff: Double { measurements.map(\.maxAbsDiff).max() ?? 0 }
+        public var passed: Bool { !measurements.isEmpty && maxAbsDiff <= limit }
+
+        public var description: String {
+            let lines = measurements.map {
+                "  \($0.source), batch \($0.batch), width \($0.width): max |diff| = \(String(format: "%.2e", $0.maxAbsDiff))"
+            }
+            return (["ONNX Runtime vs LibTorch logits (limit \(limit)): " + (passed ? "passed" : "FAILED")] + lines)
+                .joined(separator: "\n")
+        }
+
+        /// Throws `ExportError.parity` naming the largest difference unless every measurement is within the limit.
+        public func requirePassed() throws {
+            guard passed else { throw ExportError.parity(description) }
+        }
+    }
+
+    /// - Parameters:
+    ///   - path: the exported `.onnx` file.
+    ///   - recognizer: the module it was exported from (run in eval mode; its mode is restored).
+    ///   - batches, widths: input sizes; widths default to the fixed width, or 100, 160 and 320.
+    ///   - limit: the largest accepted |logit difference|.
+    public static func run(modelAt path: String, against recognizer: any Recognizer, batches: [Int] = [1, 3],
+                           widths: [Int]? = nil, limit: Double = 1e-4) throws -> Report {
+        let session = try InferenceSession(path: path, options: .init(intraOpThreads: 1, allowSpinning: false))
+        let info = try RecognitionModelInfo(session: session)
+        let wasTraining = recognizer.isTraining
+        recognizer.eval()
+        defer { recognizer.train(wasTraining) }
+
+        var measurements: [Measurement] = []
+        let widths = widths ?? recognizer.fixedInputWidth.map { [$0] } ?? [100, 160, 320]
+        for width in widths {
+            for batch in batches {
+                let x = try Tensor.randn([batch, recognizer.inputChannels, recognizer.inputHeight, width])
+                let expected = try noGrad { try recognizer(x) }
+                let input = try FloatTensor(x.toArray(Float.self), shape: x.shape)
+                guard let got = try session.run([info.inputName: input], outputs: [info.outputName])[info.outputName] else {
+                    throw ExportError.parity("\(path): no output '\(info.outputName)'")
+                }
+                guard got.shape == expected.shape else {
+                    throw ExportError.parity("\(path): ONNX Runtime gives logits \(got.shape), LibTorch \(expected.shape) "
+                                             + "for input \(x.shape)")
+                }
+                let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
+                    // A NaN anywhere counts as an infinite difference.
+                    let d = Double(abs(p.0 - p.1))
+                    return d.isNaN ? .infinity : max(m, d)
+                }
+                measurements.append(Measurement(batch: batch, width: width, maxAbsDiff: diff))
+            }
+        }
+        return Report(measurements: measurements, limit: limit)
+    }
+
+    /// Writes `model` to a temporary file and checks it (for callers that have not written it yet).
+    public static func run(_ model: ONNXModel, against recognizer: any Recognizer, batches: [Int] = [1, 3],
+                           widths: [Int]? = nil, limit: Double = 1e-4) throws -> Report {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ocrkit-parity-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("model.onnx").path
+        try model.write(to: path)
+        return try run(modelAt: path, against: recognizer, batches: batches, widths: widths, limit: limit)
+    }
+}

@@ -1,0 +1,207 @@
+/// Rewrites a float ONNX model into QDQ form, the INT8 format every ONNX Runtime runs:
+/// activations pass through QuantizeLinear -> DequantizeLinear pairs with calibrated ranges,
+/// weights are stored as int8 (symmetric, one scale per output channel) behind a
+/// DequantizeLinear, and Conv biases as int32 with scale `input scale x weight scale`. ONNX
+/// Runtime fuses each DQ -> Conv/MatMul -> Q group into an integer kernel (QLinearConv,
+/// QLinearMatMul); operators outside the plan keep computing in float.
+public enum QDQQuantizer {
+    /// One operator that gets int8 inputs and weights.
+    public struct PlannedNode: Sendable, Equatable {
+        public var name: String
+        public var opType: String
+        /// The activation input (input 0).
+        public var activation: String
+        /// The float weight initializer; for a MatMul whose weight comes through a Transpose of
+        /// an initializer (NN's Linear: x W^T), the initializer before the Transpose.
+        public var weight: String
+        /// The Transpose node between `weight` and the MatMul, if any.
+        public var weightTranspose: String?
+        public var bias: String?
+        public var output: String
+    }
+
+    /// A constant weight stored as int8 for size only (the operator still computes in float):
+    /// the LSTM's W and R, which ONNX Runtime has no static int8 kernel for.
+    public struct WeightOnly: Sendable, Equatable {
+        public var node: String
+        public var input: Int
+        public var tensor: String
+        /// The output-channel axis (1 for LSTM's [directions, 4 x hidden, input]).
+        public var axis: Int
+    }
+
+    /// What to quantise in a graph: the operators, and the activation tensors whose ranges
+    /// calibration must observe (their inputs and outputs).
+    public struct Plan: Sendable, Equatable {
+        public var nodes: [PlannedNode]
+        public var activations: [String]
+        public var weightOnly: [WeightOnly] = []
+
+        /// The plan restricted to the named operators (for per-layer sensitivity).
+        public func only(_ names: Set<String>) -> Plan {
+            let kept = nodes.filter { names.contains($0.name) }
+            var seen = Set<String>(), tensors: [String] = []
+            for n in kept { for t in [n.activation, n.output] where seen.insert(t).inserted { tensors.append(t) } }
+            return Plan(nodes: kept, activations: tensors.filter(activations.contains), weightOnly: [])
+        }
+    }
+
+    public static func plan(_ graph: ONNXGraph, options: QuantizationOptions) -> Plan {
+        let initializers = Set(graph.initializers.map(\.name))
+        let producers = Dictionary(graph.nodes.map { n in n.outputs.map { ($0, n) } }.flatMap { $0 }, uniquingKeysWith: { a, _ in a })
+        let graphOutputs = Set(graph.outputs.map(\.name))
+        var planned: [PlannedNode] = []
+        for node in graph.nodes where ["Conv", "MatMul"].contains(node.opType) && options.operatorTypes.contains(node.opType)
+            && !options.keepsFloat(node) {
+            guard node.inputs.count >= 2, !initializers.contains(node.inputs[0]), let output = node.outputs.first else { continue }
+            var weight = node.inputs[1], transpose: String?
+            if !initializers.contains(weight) {
+                // NN's Linear exports as Transpose(W) -> MatMul: quantise W, transposed once here.
+                guard node.opType == "MatMul", let t = producers[weight], t.opType == "Transpose",
+                      let source = t.inputs.first, initializers.contains(source) else { continue }
+                (weight, transpose) = (source, t.name)
+            }
+            let bias = node.opType == "Conv" && node.inputs.count > 2 && initializers.contains(node.inputs[2]) ? node.inputs[2] : nil
+            planned.append(PlannedNode(name: node.name, opType: node.opType, activation: node.inputs[0], weight: weight,
+                                       weightTranspose: transpose, bias: bias, output: output))
+        }
+        var seen = Set<String>(), tensors: [String] = []
+        for n in planned {
+            for t in [n.activation, n.output] where !graphOutputs.contains(t) && seen.insert(t).inserted { tensors.append(t) }
+        }
+        var weightOnly: [WeightOnly] = []
+        for node in graph.nodes where node.opType == "LSTM" && options.operatorTypes.contains("LSTM") && !options.keepsFloat(node) {
+            for input in [1, 2] where node.inputs.count > input && initializers.contains(node.inputs[input]) {
+                weightOnly.append(WeightOnly(node: node.name, input: input, tensor: node.inputs[input], axis: 1))
+            }
+        }
+        return Plan(nodes: planned, activations: tensors, weightOnly: weightOnly)
+    }
+
+    /// The QDQ model: `ranges` holds a float range for every tensor in `plan.activations`.
+    public static func quantize(_ model: ONNXModel, plan: Plan, ranges: [String: (lo: Float, hi: Float)],
+                                activationType: ActivationType) throws -> ONNXModel {
+        var graph = model.graph
+        var initializers = Dictionary(graph.initializers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var added: [ONNXTensor] = []
+        var prelude: [ONNXNode] = []
+        var after: [String: [ONNXNode]] = [:]
+        var rename: [String: String] = [:]
+        var parameters: [String: QuantParameters] = [:]
+        let graphInputs = Set(graph.inputs.map(\.name))
+
+        // Activations: one Q -> DQ pair per tensor, right after its producer; every consumer reads the DQ output.
+        for t in plan.activations {
+            guard let r = ranges[t] else { throw QuantizationError("no calibrated range for tensor '\(t)'") }
+            let p = QuantParameters.activation(lo: r.lo, hi: r.hi, type: activationType)
+            parameters[t] = p
+            added.append(ONNXTensor(name: t + "_scale", floats: [p.scale], dims: []))
+            added.append(activationType == .uint8 ? ONNXTensor(name: t + "_zero_point", uint8s: [UInt8(p.zeroPoint)], dims: [])
+                                                   : ONNXTensor(name: t + "_zero_point", int8s: [Int8(p.zeroPoint)], dims: []))
+            let pair = [
+                ONNXNode(opType: "QuantizeLinear", name: t + "_QuantizeLinear", inputs: [t, t + "_scale", t + "_zero_point"],
+                         outputs: [t + "_quantized"]),
+                ONNXNode(opType: "DequantizeLinear", name: t + "_DequantizeLinear",
+                         inputs: [t + "_quantized", t + "_scale", t + "_zero_point"], outputs: [t + "_dequantized"]),
+            ]
+            rename[t] = t + "_dequantized"
+            if graphInputs.contains(t) { prelude += pair } else { after[t, default: []] += pair }
+        }
+
+        // Weights (and Conv biases): integer initializers behind a DequantizeLinear.
+        var weightInputs: [String: (weight: String, bias: String?)] = [:]
+        var removedTransposes = Set<String>()
+        for n in plan.nodes {
+            guard let w = initializers[n.weight], let values = w.floats else {
+                throw QuantizationError("'\(n.name)': weight '\(n.weight)' is not a float initializer")
+            }
+            var dims = w.dims, data = values, axis = 0
+            if n.weightTranspose != nil {
+                guard dims.count == 2 else { throw QuantizationError("'\(n.name)': transposed weight '\(n.weight)' is not 2-D") }
+                data = transposed(values, rows: dims[0], columns: dims[1])
+                dims = [dims[1], dims[0]]
+                axis = 1
+                removedTransposes.insert(n.weightTranspose!)
+            } else if n.opType == "MatMul" {
+                axis = dims.count - 1
+            }
+            let name = n.weight + (n.weightTranspose != nil ? "_transposed" : "")
+            let (q, scales) = quantizePerChannel(data, dims: dims, axis: axis)
+            // Symmetric: no zero-point input (it defaults to 0), one byte less per channel.
+            added += [ONNXTensor(name: name + "_quantized", int8s: q, dims: dims),
+                      ONNXTensor(name: name + "_scale", floats: scales, dims: [scales.count])]
+            prelude.append(ONNXNode(opType: "DequantizeLinear", name: name + "_DequantizeLinear",
+                                    inputs: [name + "_quantized", name + "_scale"],
+                                    outputs: [name + "_dequantized"], attributes: [.int("axis", axis)]))
+            var biasInput: String?
+            if let b = n.bias {
+                guard let bias = initializers[b]?.floats, bias.count == scales.count, let input = parameters[n.activation] else {
+                    throw QuantizationError("'\(n.name)': bias '\(b)' does not match the weight's \(scales.count) channels")
+                }
+                let biasScales = scales.map { $0 * input.scale }
+                let q32 = zip(bias, biasScales).map { v, s in Int32(clamping: Int64((Double(v) / Double(s)).rounded())) }
+                added += [ONNXTensor(name: b + "_quantized", int32s: q32, dims: [q32.count]),
+                          ONNXTensor(name: b + "_scale", floats: biasScales, dims: [q32.count])]
+                prelude.append(ONNXNode(opType: "DequantizeLinear", name: b + "_DequantizeLinear",
+                                        inputs: [b + "_quantized", b + "_scale"], outputs: [b + "_dequantized"],
+                                        attributes: [.int("axis", 0)]))
+                biasInput = b + "_dequantized"
+            }
+            weightInputs[n.name] = (name + "_dequantized", biasInput)
+        }
+
+        var weightOnlyInputs: [String: [Int: String]] = [:]
+        for w in plan.weightOnly {
+            guard let t = initializers[w.tensor], let values = t.floats else {
+                throw QuantizationError("'\(w.node)': weight '\(w.tensor)' is not a float initializer")
+            }
+            let (q, scales) = quantizePerChannel(values, dims: t.dims, axis: w.axis)
+            added += [ONNXTensor(name: w.tensor + "_quantized", int8s: q, dims: t.dims),
+                      ONNXTensor(name: w.tensor + "_scale", floats: scales, dims: [scales.count])]
+            prelude.append(ONNXNode(opType: "DequantizeLinear", name: w.tensor + "_DequantizeLinear",
+                                    inputs: [w.tensor + "_quantized", w.tensor + "_scale"],
+                                    outputs: [w.tensor + "_dequantized"], attributes: [.int("axis", w.axis)]))
+            weightOnlyInputs[w.node, default: [:]][w.input] = w.tensor + "_dequantized"
+        }
+
+        var nodes = prelude
+        for var node in graph.nodes where !removedTransposes.contains(node.name) {
+            node.inputs = node.inputs.map { rename[$0] ?? $0 }
+            if let (w, b) = weightInputs[node.name] {
+                node.inputs[1] = w
+                if let b { node.inputs[2] = b }
+            }
+            for (i, name) in weightOnlyInputs[node.name] ?? [:] { node.inputs[i] = name }
+            nodes.append(node)
+            for o in node.outputs { nodes += after[o] ?? [] }
+        }
+        // Keep only the initializers something still reads (the float weights that were quantised go).
+        let used = Set(nodes.flatMap(\.inputs))
+        for (name, _) in initializers where !used.contains(name) { initializers[name] = nil }
+        graph.initializers = graph.initializers.filter { initializers[$0.name] != nil } + added
+        graph.nodes = nodes
+        var out = model
+        out.graph = graph
+        return out
+    }
+
+    /// Symmetric int8 per channel along `axis`: scale = max |w| / 127 (1 for an all-zero channel).
+    static func quantizePerChannel(_ values: [Float], dims: [Int], axis: Int) -> ([Int8], [Float]) {
+        let channels = dims[axis]
+        let inner = dims[(axis + 1)...].reduce(1, *)
+        var absMax = [Float](repeating: 0, count: channels)
+        for (i, v) in values.enumerated() {
+            let c = (i / inner) % channels
+            absMax[c] = max(absMax[c], abs(v))
+        }
+        let scales = absMax.map { $0 > 0 ? $0 / 127 : 1 }
+        let q = values.enumerated().map { i, v in Int8(max(-127, min(127, (v / scales[(i / inner) % channels]).rounded()))) }
+        return (q, scales)
+    }
+
+    static func transposed(_ v: [Float], rows: Int, columns: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: v.count)
+        for r in 0..<rows { for c in 0..<columns { out[c * rows + r] = v[r * columns + c] } }
+        return out
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Imaging
+
+/// Image files named on a command line: folders expand to the image files in them, and a file that
+/// does not decode is an error naming it (so a caller can report it and go on with the others).
+public enum ImageFiles {
+    /// File extensions (lower case) taken from a folder.
+    public static let extensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "pbm", "pgm", "ppm"]
+
+    /// `paths` with each folder replaced by its image files (not recursive), sorted by name; files
+    /// are kept as given, whatever their extension. Throws for a path that does not exist.
+    public static func expand(_ paths: [String]) throws -> [String] {
+        var files = [String]()
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InferenceError(.image, "\(path): no such file or folder")
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let names = try FileManager.default.contentsOfDirectory(atPath: path)
+                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+                .sorted()
+            files += names.map { (path as NSString).appendingPathComponent($0) }
+        }
+        return files
+    }
+
+    /// Reads and decodes one file as BGR (as the training loader does). Throws
+    /// `InferenceError(.image)` whose message starts with the path.
+    public static func read(_ path: String) throws -> Image {
+        do {
+            return try Image(contentsOf: path, mode: .bgr)
+        } catch let error as ImagingError {
+            throw InferenceError(.image, "\(path): \(error.kind == .decode ? "not an image OpenCV can decode" : "cannot be read") (\(error.message))")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import OCRInference
+import Torch
+import XCTest
+@testable import OCRExport
+
+/// INT8: calibration statistics on known distributions, the QDQ rewrite's structure, and the
+/// quantised demo CRNN run by ONNX Runtime next to its float export.
+final class QuantizationTests: XCTestCase {
+    /// N(0, 1) with a few outliers at +-50: min/max follows the outliers, percentile and entropy do not.
+    func testCalibrationMethodsOnAGaussianWithOutliers() {
+        var rng = SystemRandomNumberGenerator()
+        var values: [Float] = (0..<200_000).map { _ in
+            let u = Float.random(in: 1e-7..<1, using: &rng), v = Float.random(in: 0..<1, using: &rng)
+            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)        // Box-Muller
+        }
+        values += [50, -50, 49, -48]
+        var stats = TensorStatistics()
+        stats.observeRange(values)
+        stats.observeHistogram(values)
+        XCTAssertEqual(stats.range(.minMax).hi, 50)
+        XCTAssertEqual(stats.range(.minMax).lo, -50)
+        let p = stats.range(.percentile(99.99)).hi
+        XCTAssertGreaterThan(p, 3.5)        // N(0,1): |x| 99.99th percentile = 3.89
+        XCTAssertLessThan(p, 4.5)
+        let e = stats.range(.entropy).hi
+        print("entropy threshold \(e), percentile 99.99 threshold \(p)")
+        XCTAssertGreaterThan(e, 2.0)
+        XCTAssertLessThan(e, 10)            // far below the outliers
+        XCTAssertEqual(stats.range(.entropy).lo, -e)
+    }
+
+    func testActivationParametersAndPerChannelWeights() {
+        let u = QuantParameters.activation(lo: -1, hi: 3, type: .uint8)
+        XCTAssertEqual(u.scale, 4 / 255, accuracy: 1e-7)
+        XCTAssertEqual(u.zeroPoint, 64)                              // round(1 / (4/255)) = 63.75 -> 64
+        let s = QuantParameters.activation(lo: -1, hi: 3, type: .int8)
+        XCTAssertEqual(s.scale, 3 / 127, accuracy: 1e-7)
+        XCTAssertEqual(s.zeroPoint, 0)
+        XCTAssertEqual(QuantParameters.activation(lo: 0, hi: 0, type: .uint8).scale, 1)
+
+        // 2 output channels x 3: channel 0 spans +-1.27, channel 1 +-0.127.
+        let (q, scales) = QDQQuantizer.quantizePerChannel([1.27, -0.635, 0, 0.127, 0.0635, -0.127], dims: [2, 3], axis: 0)
+        XCTAssertEqual(scales[0], 0.01, accuracy: 1e-7)
+        XCTAssertEqual(scales[1], 0.001, accuracy: 1e-8)
+        XCTAssertEqual(q, [127, -64, 0, 127, 64, -127])
+        // Along axis 1 (MatMul's [in, out] weight): the channels are the columns.
+        let (_, columnScales) = QDQQuantizer.quantizePerChannel([1, 2, -3, 4], dims: [2, 2], axis: 1)
+        XCTAssertEqual(columnScales, [3 / 127, 4 / 127])
+    }
+
+    /// The demo CRNN: every Conv and Linear MatMul reads an int8 weight through DequantizeLinear,
+    /// the LSTM's weights are int8 too, and the file is at most 30% of the float one. ONNX
+    /// Runtime runs it, and it agrees with the float model on most frames - while ranges that are
+    /// far too narrow (what a broken calibration gives) do not.
+    func testQuantizedDemoCRNNRunsInONNXRuntimeAndTracksTheFloatModel() throws {
+        let demo = try TestModels.demo()
+        let float = try RecognizerExporter.export(model: demo.model, metadata: demo.metadata)
+        let calibration = try (0..<4).map { _ in try FloatTensor(try Tensor.randn([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
+        let (int8, plan, ranges) = try INT8Quantization.quantize(float, calibration: calibration, options: QuantizationOptions())
+
+        let convs = float.graph.nodes.filter { $0.opType == "Conv" }.count
+        XCTAssertEqual(plan.nodes.filter { $0.opType == "Conv" }.count, convs)
+        XCTAssertEqual(plan.nodes.filter { $0.opType == "MatMul" }.count, 1)        // the CTC head's projection
+        let lstms = float.graph.nodes.filter { $0.opType == "LSTM" }
+        XCTAssertEqual(plan.weightOnly.count, 2 * lstms.count, "\(plan.weightOnly) for \(lstms.map(\.inputs))")   // W and R of each layer
+        let bySize = int8.graph.initializers.sorted { $0.rawData.count > $1.rawData.count }.prefix(6)
+        print("largest INT8 initializers: " + bySize.map { "\($0.name) \($0.dataType) \($0.dims)" }.joined(separator: ", "))
+        for n in int8.graph.nodes where ["Conv", "MatMul", "LSTM"].contains(n.opType) {
+            let producer = int8.graph.nodes.first { $0.outputs.contains(n.inputs[1]) }
+            XCTAssertEqual(producer?.opType, "DequantizeLinear", "\(n.name) weight")
+            let q = int8.graph.initializers.first { $0.name == producer?.inputs[0] }
+            XCTAssertEqual(q?.dataType, .int8, "\(n.name) weight")
+        }
+        let largeFloats: [String] = int8.graph.initializers.filter { t in t.dataType == .float && t.dims.reduce(1, *) > 4096 }.map { t in t.name }
+        XCTAssertEqual(largeFloats, [], "large float weights left")
+        let ratio = Double(int8.serialized().count) / Double(float.serialized().count)
+        print(String(format: "INT8 file %.1f%% of FP32", ratio * 100))
+        XCTAssertLessThanOrEqual(ratio, 0.30)
+        XCTAssertEqual(int8.metadata("ocrkit.precision"), "int8")
+
+        let test = try (0..<2).map { _ in try FloatTensor(try Tensor.randn([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
+        func disagreement(_ model: ONNXModel) throws -> (frames: Double, maxDiff: Float) {
+            let a = try TemporaryModel(float).session(threads: 2), b = try TemporaryModel(model).session(threads: 2)
+            var frames = 0, differing = 0, worst: Float = 0
+            for x in test {
+                let want = try a.run(["x": x])["logits"]!, got = try b.run(["x": x])["logits"]!
+                XCTAssertEqual(got.shape, want.shape)
+                let classes: Int = want.shape[2]
+                for f in 0..<(want.values.count / classes) {
+                    frames += 1
+                    let start: Int = f * classes
+                    if INT8Quantization.argmax(got.values, start, classes) != INT8Quantization.argmax(want.values, start, classes) {
+                        differing += 1
+                    }
+                }
+                worst = max(worst, zip(got.values, want.values).map { abs($0 - $1) }.max()!)
+            }
+            return (Double(differing) / Double(frames), worst)
+        }
+        let good = try disagreement(int8)
+        print("INT8 vs FP32 (random-init demo CRNN, random input): \(good.frames * 100)% of frames differ, max |diff| \(good.maxDiff)")
+        XCTAssertLessThan(good.frames, 0.10)
+        let narrow = ranges.mapValues { (lo: $0.lo * 0.02, hi: $0.hi * 0.02) }
+        let broken = try QDQQuantizer.quantize(float, plan: plan, ranges: narrow, activationType: .uint8)
+        let bad = try disagreement(broken)
+        print("with ranges 50x too narrow: \(bad.frames * 100)% of frames differ, max |diff| \(bad.maxDiff)")
+        XCTAssertGreaterThan(bad.maxDiff, 4 * good.maxDiff)
+
+        // The reference checker (full_check) accepts it; Python's onnxruntime runs it too.
+        let x = try Tensor.randn([2, 3, 32, 100])
+        let reference = try TemporaryModel(int8).session(threads: 1).run(["x": try FloatTensor(x.toArray(Float.self), shape: x.shape)])["logits"]!
+        let checked = try PythonONNXCheck.run(int8, cases: [.init(input: x, expected: try Tensor(reference.values, shape: reference.shape))])
+        XCTAssertTrue(checked.opTypes.contains("QuantizeLinear") && checked.opTypes.contains("DequantizeLinear"))
+        XCTAssertLessThanOrEqual(checked.cases.first?.maxAbsDiff ?? 1, 1e-3, "two ONNX Runtime builds disagree on the INT8 model")
+
+        // The other activation type runs too.
+        let s8 = try INT8Quantization.quantize(float, calibration: calibration, options: QuantizationOptions(activationType: .int8))
+        XCTAssertLessThan(try disagreement(s8.model).frames, 0.10)
+    }
+
+    func testKeepFloatAndSensitivityReport() throws {
+        let demo = try TestModels.demo()
+        let float = try RecognizerExporter.export(model: demo.model, metadata: demo.metadata)
+        let options = QuantizationOptions(method: .minMax, keepFloat: ["backbone/conv1", "head"])
+        let plan = QDQQuantizer.plan(float.graph, options: options)
+        XCTAssertFalse(plan.nodes.contains { $0.name.hasPrefix("backbone/conv1/") || $0.name.hasPrefix("head/") })
+        XCTAssertTrue(plan.nodes.contains { $0.name.hasPrefix("backbone/") })
+        let batches = try (0..<1).map { _ in try FloatTensor(try Tensor.randn([2, 3, 32, 64]).toArray(Float.self), shape: [2, 3, 32, 64]) }
+        let stats = try INT8Quantization.observe(float, tensors: plan.activations, batches: batches, method: .minMax)
+        let ranges = stats.mapValues { $0.range(.minMax) }
+        let report = try INT8Quantization.sensitivity(float, plan: plan, ranges: ranges, activationType: .uint8, batches: batches)
+        XCTAssertEqual(report.count, plan.nodes.count)
+        XCTAssertTrue(report.allSatisfy { $0.maxAbsDiff.isFinite && $0.maxAbsDiff > 0 })
+        XCTAssertGreaterThanOrEqual(report.first!.frameDisagreement, report.last!.frameDisagreement)
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# A Python environment for tests only: OCRExport's tests check exported files with the reference
+# ONNX checker and run them with Python's ONNX Runtime, independently of OCRKit's own code.
+# The product never uses Python. Idempotent: a second run finds the pinned versions and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="$PWD/.deps/pyvenv"
+# onnxruntime matches the library setup.sh takes from the same wheel; onnx supports opset 17 / IR 8.
+PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3")
+STAMP="$VENV/.ocrkit-pins"
+log() { printf '\033[1mtest-venv:\033[0m %s\n' "$*"; }
+
+if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "${PINS[*]}" ]; then
+  log "present in .deps/pyvenv"
+  exit 0
+fi
+log "creating .deps/pyvenv (${PINS[*]})"
+mkdir -p "$(dirname "$VENV")"
+python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}"
+"$VENV/bin/python" -c 'import onnx, onnxruntime, numpy'
+echo "${PINS[*]}" > "$STAMP"
+log "done"
