@@ -6,7 +6,7 @@ internal import COnnxRuntime
 ///
 ///     let session = try InferenceSession(path: "rec.onnx", options: .init(intraOpThreads: 2))
 ///     let out = try session.run(["x": FloatTensor(pixels, shape: [1, 3, 48, 320])])
-///     out["logits"]!.shape        // [1, 40, 97]
+///     out["logits"]!.shape        // [1, T, classes]
 ///
 /// Errors name the model file. Thread-safe: ONNX Runtime allows concurrent `Run` calls on one
 /// session, and everything else here is fixed after `init`.
