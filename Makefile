@@ -23,6 +23,7 @@ build: deps
 test: deps
 	$(SWIFT) build -j $(JOBS) --build-tests
 	$(SWIFT) test -j $(JOBS) --skip-build
+	bash scripts/export-check.sh
 
 # AddressSanitizer over the shim, Torch and NN (a separate build folder: ASan objects differ).
 # XCTest on Linux leaks its own test-case objects; scripts/lsan.supp silences only those.
