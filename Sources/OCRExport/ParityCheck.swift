@@ -63,7 +63,7 @@ public enum ParityCheck {
         let widths = widths ?? recognizer.fixedInputWidth.map { [$0] } ?? [100, 160, 320]
         for width in widths {
             for batch in batches {
-                let x = try Tensor.randn([batch, recognizer.inputChannels, recognizer.inputHeight, width])
+                let x = try randomImages(batch: batch, channels: recognizer.inputChannels, height: recognizer.inputHeight, width: width)
                 let expected = try noGrad { try recognizer(x) }
                 let input = try FloatTensor(x.toArray(Float.self), shape: x.shape)
                 guard let got = try session.run([info.inputName: input], outputs: [info.outputName])[info.outputName] else {
@@ -82,6 +82,16 @@ public enum ParityCheck {
             }
         }
         return Report(measurements: measurements, limit: limit)
+    }
+
+    /// Random normalised images with structure at several scales: coarse noise (an eighth of the
+    /// size) upsampled bilinearly, plus pixel noise. White noise alone is a poor probe - deep
+    /// convolutional features average it away, so a random-init MobileNetV3 gives nearly the same
+    /// logits for every such input, and a wrong export could pass a parity check on it.
+    public static func randomImages(batch: Int, channels: Int, height: Int, width: Int) throws -> Tensor {
+        let coarse = try Tensor.randn([batch, channels, max(1, height / 8), max(1, width / 8)])
+        let smooth = try F.interpolate(coarse, size: (height, width), mode: .bilinear)
+        return try smooth * 1.5 + Tensor.randn([batch, channels, height, width]) * 0.5
     }
 
     /// Writes `model` to a temporary file and checks it (for callers that have not written it yet).

@@ -102,6 +102,9 @@ final class ExportTrapTests: XCTestCase {
         let b = try g.op("Relu", [a], scope: "m")
         XCTAssertNotEqual(a, b)
         XCTAssertEqual(Set(g.nodes.map(\.name)).count, 2)
+        XCTAssertThrowsError(try g.addInitializer(ONNXTensor(name: "short", floats: [1, 2], dims: [3]))) { error in
+            XCTAssertTrue("\(error)".contains("8 bytes for dims [3]"), "\(error)")
+        }
         let foreign = try ONNXGraphBuilder().addInput("nowhere", dims: [1])
         XCTAssertThrowsError(try g.op("Relu", [foreign], scope: "m"))
     }

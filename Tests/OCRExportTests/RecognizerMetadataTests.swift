@@ -21,7 +21,7 @@ final class RecognizerMetadataTests: XCTestCase {
         let config = try RecognitionRunConfig(path: TestModels.demoConfig)
         let charset = try config.charset()
         let trained = try config.makeModel(charset: charset)
-        try calibrateBatchNorms(trained, on: Tensor.randn([8, 3, 32, 100]))
+        try calibrateBatchNorms(trained, on: lines([8, 3, 32, 100]))
         var checkpoint = Checkpoint()
         checkpoint.model = Dictionary(uniqueKeysWithValues: trained.stateDict().map { ($0.path, $0.tensor) })
         checkpoint.config = try config.tree.yaml()
@@ -33,7 +33,7 @@ final class RecognizerMetadataTests: XCTestCase {
         try checkpoint.write(to: path)
 
         let (onnx, loaded) = try RecognizerExporter.export(checkpointAt: path)
-        let x = try Tensor.randn([2, 3, 32, 100])
+        let x = try lines([2, 3, 32, 100])
         let c = [PythonONNXCheck.Case(input: x, expected: try noGrad { try trained(x) })]
         let report = try PythonONNXCheck.run(onnx, cases: c)
         assertParity(report, c, "CRNN exported from a checkpoint")

@@ -37,21 +37,31 @@ func randomizeBatchNorms(_ model: Module) throws {
     }
 }
 
-/// Gives every BatchNorm the running statistics of its own input, as training would: a fresh
-/// BatchNorm (mean 0, variance 1) lets the signal of a randomly initialised MobileNetV3 fade
-/// block by block until the logits hardly depend on the image, and a parity test on such a model
-/// proves little. Training-mode passes over `x` move the running statistics towards the batch
-/// statistics (momentum 0.1: 0.9^passes of the start remains); then gamma and beta are jittered.
-func calibrateBatchNorms(_ model: any Recognizer, on x: Tensor, passes: Int = 40) throws {
-    model.train()
-    try noGrad { for _ in 0..<passes { _ = try model(x) } }
+/// Gives every BatchNorm the running statistics of its own input on `x`, as training would: a
+/// fresh BatchNorm (mean 0, variance 1) lets the signal of a randomly initialised MobileNetV3
+/// fade block by block until the logits hardly depend on the image, and a parity test on such a
+/// model proves little. One training-mode pass from mean 0 / variance 1 leaves
+/// `running = (1 - momentum) * start + momentum * batch statistic`, which is solved for the batch
+/// statistic; then gamma and beta are jittered. (`ParityCheck.randomImages` is the other half:
+/// inputs with structure that deep features keep.)
+func calibrateBatchNorms(_ model: any Recognizer, on x: Tensor) throws {
+    let norms = model.modules().compactMap { $0 as? BatchNorm2d }
     try noGrad {
-        for case let bn as BatchNorm2d in model.modules() {
+        for bn in norms {
+            try bn.runningMean.fill(0)
+            try bn.runningVar.fill(1)
+        }
+        model.train()
+        _ = try model(x)
+        model.eval()
+        for bn in norms {
+            let m = bn.momentum
+            try bn.runningMean.copy(from: bn.runningMean / m)
+            try bn.runningVar.copy(from: ((bn.runningVar - (1 - m)) / m).clamp(min: 1e-6))
             try bn.weight.uniform(0.8, 1.2)
             try bn.bias.normal(mean: 0, std: 0.1)
         }
     }
-    model.eval()
 }
 
 /// How much the model's output depends on its input: the largest difference between the
@@ -86,7 +96,7 @@ enum TestModels {
         let config = try RecognitionRunConfig(path: demoConfig)
         let charset = try config.charset()
         let model = try config.makeModel(charset: charset)
-        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]))
+        try calibrateBatchNorms(model, on: lines([8, 3, 32, 100]))
         return (model, RecognizerMetadata(config: config, charset: charset, sourceCheckpoint: "demo.h5", configSHA256: "0"))
     }
 
@@ -95,7 +105,7 @@ enum TestModels {
         arch.backbone = .mobileNetV3(MobileNetV3Config(modelName: "small", scale: 0.5, smallStride: [1, 2, 2, 2]))
         let charset = try Charset(characters: "0123456789abcdefghijklmnopqrstuvwxyz")
         let model = try RecognizerFactory.build(arch, classes: charset.classCount, inputShape: [3, 32, 320])
-        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]))
+        try calibrateBatchNorms(model, on: lines([8, 3, 32, 100]))
         return (model, RecognizerMetadata(algorithm: "CRNN", charset: charset, inputShape: [3, 32, 320], fixedWidth: false,
                                           resize: .keepRatioPad))
     }
@@ -104,8 +114,13 @@ enum TestModels {
     static func svtrTiny() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
         let charset = try Charset(characters: "0123456789abcdefghijklmnopqrstuvwxyz", useSpaceChar: true)
         let model = try RecognizerFactory.build(.svtrTiny, classes: charset.classCount, inputShape: [3, 32, 100])
-        try calibrateBatchNorms(model, on: Tensor.randn([8, 3, 32, 100]), passes: 10)
+        try calibrateBatchNorms(model, on: lines([8, 3, 32, 100]))
         return (model, RecognizerMetadata(algorithm: "SVTR", charset: charset, inputShape: [3, 32, 100], fixedWidth: true,
                                           resize: .stretch))
     }
+}
+
+/// Random image-like input B x C x H x W (see `ParityCheck.randomImages`).
+func lines(_ shape: [Int]) throws -> Tensor {
+    try ParityCheck.randomImages(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3])
 }

@@ -63,6 +63,10 @@ public final class ONNXGraphBuilder {
     /// Adds an initializer under its own name, which must be free.
     @discardableResult
     public func addInitializer(_ tensor: ONNXTensor) throws -> ONNXValue {
+        guard tensor.isWellFormed else {
+            throw ExportError.malformedTensor(name: tensor.name, message:
+                "\(tensor.rawData.count) bytes for dims \(tensor.dims) of \(tensor.dataType) (\(tensor.dataType.byteWidth) bytes each)")
+        }
         try claim(tensor.name)
         initializers.append(tensor)
         return ONNXValue(name: tensor.name)

@@ -24,9 +24,9 @@ public struct ONNXTensor: Sendable, Equatable {
     /// Where a derived tensor came from (e.g. "BatchNorm folded into the conv").
     public var docString: String?
 
+    /// `rawData` must hold `dims`' element count times the type's width; `ONNXGraphBuilder`
+    /// refuses a tensor where it does not (`isWellFormed`).
     public init(name: String, dataType: ONNXDataType, dims: [Int], rawData: [UInt8], docString: String? = nil) {
-        precondition(rawData.count == dims.reduce(1, *) * dataType.byteWidth,
-                     "ONNXTensor \(name): \(rawData.count) bytes for \(dims) of \(dataType)")
         self.name = name
         self.dataType = dataType
         self.dims = dims
@@ -66,6 +66,11 @@ public struct ONNXTensor: Sendable, Equatable {
         case .uint8: self.init(name: name, uint8s: try tensor.toArray(UInt8.self), dims: dims, docString: docString)
         default: throw ExportError.unsupportedDType(name: name, dtype: "\(tensor.dtype)")
         }
+    }
+
+    /// Whether `rawData` holds exactly the values `dims` and `dataType` call for.
+    public var isWellFormed: Bool {
+        dims.allSatisfy { $0 >= 0 } && rawData.count == dims.reduce(1, *) * dataType.byteWidth
     }
 
     /// The values as floats (float tensors only), for tests and folding checks.
