@@ -27,7 +27,7 @@ step "evaluate the exported models"
 
 step "the accuracy gate refuses an INT8 model it cannot accept"
 if "$BIN/ocr-export" -c "$CONFIG" --checkpoint "$OUT/run/latest.h5" --out "$OUT/gate" \
-     --int8 --calib-count 32 --max-accuracy-drop -1 --no-sensitivity > "$OUT/gate.log" 2>&1; then
+     --int8 --calib-count 32 --max-accuracy-drop=-1 --no-sensitivity > "$OUT/gate.log" 2>&1; then
   echo "export-check: ocr-export accepted an INT8 model with --max-accuracy-drop -1" >&2; exit 1
 fi
 [ -s "$OUT/gate/model.int8.rejected.onnx" ] && [ ! -e "$OUT/gate/model.int8.onnx" ] && grep -q REJECTED "$OUT/gate.log" \
