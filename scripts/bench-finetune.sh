@@ -4,6 +4,7 @@
 # then evaluated per font on lines rendered with another seed from words neither run saw.
 #   FT_MINUTES=30  training budget per run        FT_BASE=runs/crnn_demo/best.h5  the base model
 #   FT_RUNS="scratch finetune"  which runs         FT_OUT=runs/finetune_bench
+#   FT_THREADS=2   LibTorch threads per run (1 when two runs share the machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINUTES=${FT_MINUTES:-30}
@@ -15,7 +16,7 @@ BIN=.build/release
 
 [ -f runs/corpus/train.txt ] || bash scripts/make-corpus.sh runs/corpus
 for run in $RUNS; do
-  args=(-o "Global.save_model_dir=$OUT/$run" "Global.train_minutes=$MINUTES")
+  args=(-o "Global.save_model_dir=$OUT/$run" "Global.train_minutes=$MINUTES" "Global.threads=${FT_THREADS:-2}")
   if [ "$run" = finetune ]; then
     if [ ! -f "$BASE" ]; then
       echo "bench-finetune: the base model $BASE is missing - run 'make demo' first, or set FT_BASE=CHECKPOINT.h5" >&2
