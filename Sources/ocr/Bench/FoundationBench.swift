@@ -121,16 +121,8 @@ struct FoundationBench: ParsableCommand {
     }
 
     private func runReference(_ args: [String], key: String) throws -> Double {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: reference!)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let out = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0,
+        let (status, out) = try ProcessStats.run(reference!, args)
+        guard status == 0,
               let line = out.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
               let value = Double(line.split(separator: " ").last ?? "")
         else { throw ValidationError("\(reference!) \(args.joined(separator: " ")) failed: \(out)") }

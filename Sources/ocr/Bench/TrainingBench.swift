@@ -55,20 +55,12 @@ struct TrainingBench: ParsableCommand {
 
     /// One case in a fresh process (`--child NAME`): its last output line is the JSON figures.
     private func runChild(_ name: String) throws -> Figures {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        p.arguments = ["bench", "training", "--child", name, "--batch", "\(batch)", "--steps", "\(steps)",
-                       "--warmup", "\(warmup)", "--threads", "\(threads)", "--loader-batches", "\(loaderBatches)",
-                       "--configs", configs]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let out = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0, let line = out.split(separator: "\n").last,
+        let (status, out) = try ProcessStats.run(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, [
+            "bench", "training", "--child", name, "--batch", "\(batch)", "--steps", "\(steps)", "--warmup", "\(warmup)",
+            "--threads", "\(threads)", "--loader-batches", "\(loaderBatches)", "--configs", configs])
+        guard status == 0, let line = out.split(separator: "\n").last,
               let figures = try? JSONDecoder().decode(Figures.self, from: Data(line.utf8)) else {
-            throw ValidationError("bench case \(name) failed (exit \(p.terminationStatus)):\n\(out)")
+            throw ValidationError("bench case \(name) failed (exit \(status)):\n\(out)")
         }
         return figures
     }
