@@ -14,7 +14,8 @@ struct OnnxBench: ParsableCommand {
         commandName: "onnx",
         abstract: "ONNX Runtime latency FP32 vs INT8 (ms/line, lines/s at batch 1 and 8) and file sizes, CRNN, SVTR, PP-OCRv4.")
 
-    @Option(parsing: .upToNextOption, help: "Cases: MODEL-HxW, MODEL crnn, svtr or ppocrv4.")
+    @Option(parsing: .upToNextOption,
+            help: "Cases: MODEL-HxW, MODEL crnn, svtr or ppocrv4 (svtr-64x256: svtr_tiny.yml's own size).")
     var cases = ["crnn-32x100", "crnn-32x320", "svtr-32x100", "ppocrv4-48x320"]
     @Option(help: "A trained checkpoint: the cases of its algorithm use its weights instead of random ones.")
     var checkpoint: String?
