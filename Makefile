@@ -35,6 +35,7 @@ bench: deps
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product torch-bench-ref
 	.build/release/ocr bench foundation --reference .build/release/torch-bench-ref
 	.build/release/ocr bench training
+	.build/release/ocr bench onnx
 
 # From scratch vs fine-tuned from the demo model on seven unseen faces (script and handwriting
 # included), FT_MINUTES (30) of training each; per-font line accuracy. Runs make demo first if

@@ -90,7 +90,7 @@ let package = Package(
         // --- Executables ----------------------------------------------------------------------
         .executableTarget(
             name: "ocr",
-            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRTrain", "OCRCLI", "OCRInference", "Imaging",
+            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRModels", "OCRTrain", "OCRExport", "OCRCLI", "OCRInference", "Imaging",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-train",

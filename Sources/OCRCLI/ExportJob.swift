@@ -148,20 +148,10 @@ public struct ExportJob {
 
     /// Median milliseconds per line at batch 1 and 8 on random input of the model's input size.
     private func latency(_ path: String, info: RecognitionModelInfo) throws -> [Report.Latency] {
-        let session = try InferenceSession(path: path, options: .init(intraOpThreads: options.threads, interOpThreads: 1))
-        let shape = info.resize.imageShape
-        return try [1, 8].map { batch in
-            let x = try FloatTensor((0..<(batch * shape.reduce(1, *))).map { _ in Float.random(in: -1...1) },
-                                    shape: [batch] + shape)
-            for _ in 0..<3 { _ = try session.run([info.inputName: x]) }
-            var times: [Double] = []
-            for _ in 0..<(batch == 1 ? 30 : 10) {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                _ = try session.run([info.inputName: x])
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-            }
-            let ms = times.sorted()[times.count / 2] / Double(batch)
-            return Report.Latency(batch: batch, msPerLine: ms, linesPerSecond: 1000 / ms)
+        var timing = OnnxLatency.Options()
+        timing.threads = options.threads
+        return try OnnxLatency.measure([path], shape: info.resize.imageShape, options: timing)[0].map {
+            Report.Latency(batch: $0.batch, msPerLine: $0.msPerLine, linesPerSecond: $0.linesPerSecond)
         }
     }
 

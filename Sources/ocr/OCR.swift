@@ -17,5 +17,5 @@ struct OCR: ParsableCommand {
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print speed and memory figures.", subcommands: [FoundationBench.self, TrainingBench.self, ModelBench.self])
+        abstract: "Print speed and memory figures.", subcommands: [FoundationBench.self, TrainingBench.self, ModelBench.self, OnnxBench.self])
 }

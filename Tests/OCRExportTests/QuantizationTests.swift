@@ -38,6 +38,10 @@ final class QuantizationTests: XCTestCase {
         XCTAssertEqual(s.scale, 3 / 127, accuracy: 1e-7)
         XCTAssertEqual(s.zeroPoint, 0)
         XCTAssertEqual(QuantParameters.activation(lo: 0, hi: 0, type: .uint8).scale, 1)
+        // int8, non-negative (a Relu's output): all 256 levels, zero point at the type's minimum.
+        let relu = QuantParameters.activation(lo: 0, hi: 2.55, type: .int8)
+        XCTAssertEqual(relu.scale, 0.01, accuracy: 1e-7)
+        XCTAssertEqual(relu.zeroPoint, -128)
 
         // 2 output channels x 3: channel 0 spans +-1.27, channel 1 +-0.127.
         let (q, scales) = QDQQuantizer.quantizePerChannel([1.27, -0.635, 0, 0.127, 0.0635, -0.127], dims: [2, 3], axis: 0)
@@ -50,7 +54,8 @@ final class QuantizationTests: XCTestCase {
     }
 
     /// The demo CRNN: every Conv and Linear MatMul reads an int8 weight through DequantizeLinear,
-    /// the LSTM's weights are int8 too, and the file is at most 30% of the float one. ONNX
+    /// each LSTM is ONNX Runtime's DynamicQuantizeLSTM with int8 weights, and the file is at most
+    /// 30% of the float one. ONNX
     /// Runtime runs it, and it agrees with the float model on most frames - while ranges that are
     /// far too narrow (what a broken calibration gives) do not.
     func testQuantizedDemoCRNNRunsInONNXRuntimeAndTracksTheFloatModel() throws {
@@ -63,15 +68,30 @@ final class QuantizationTests: XCTestCase {
         XCTAssertEqual(plan.nodes.filter { $0.opType == "Conv" }.count, convs)
         XCTAssertEqual(plan.nodes.filter { $0.opType == "MatMul" }.count, 1)        // the CTC head's projection
         let lstms = float.graph.nodes.filter { $0.opType == "LSTM" }
-        XCTAssertEqual(plan.weightOnly.count, 2 * lstms.count, "\(plan.weightOnly) for \(lstms.map(\.inputs))")   // W and R of each layer
+        XCTAssertEqual(plan.lstms, lstms.map(\.name))
         let bySize = int8.graph.initializers.sorted { $0.rawData.count > $1.rawData.count }.prefix(6)
         print("largest INT8 initializers: " + bySize.map { "\($0.name) \($0.dataType) \($0.dims)" }.joined(separator: ", "))
-        for n in int8.graph.nodes where ["Conv", "MatMul", "LSTM"].contains(n.opType) {
+        for n in int8.graph.nodes where ["Conv", "MatMul"].contains(n.opType) {
             let producer = int8.graph.nodes.first { $0.outputs.contains(n.inputs[1]) }
             XCTAssertEqual(producer?.opType, "DequantizeLinear", "\(n.name) weight")
             let q = int8.graph.initializers.first { $0.name == producer?.inputs[0] }
             XCTAssertEqual(q?.dataType, .int8, "\(n.name) weight")
         }
+        XCTAssertFalse(int8.graph.nodes.contains { $0.opType == "LSTM" })
+        let dynamic = int8.graph.nodes.filter { $0.opType == "DynamicQuantizeLSTM" }
+        XCTAssertEqual(dynamic.count, lstms.count)
+        for (n, original) in zip(dynamic, lstms) {
+            XCTAssertEqual(n.domain, "com.microsoft")
+            XCTAssertEqual(n.inputs.count, 12)          // X W R B seq_lens h0 c0 P, then W and R scale and zero point
+            let w = initializer(float, original.inputs[1])!, r = initializer(float, original.inputs[2])!
+            // W: [directions, 4H, I] -> int8 [directions, I, 4H]; scales per direction and gate row.
+            XCTAssertEqual(initializer(int8, n.inputs[1])?.dataType, .int8)
+            XCTAssertEqual(initializer(int8, n.inputs[1])?.dims, [w.dims[0], w.dims[2], w.dims[1]])
+            XCTAssertEqual(initializer(int8, n.inputs[2])?.dims, [r.dims[0], r.dims[2], r.dims[1]])
+            XCTAssertEqual(initializer(int8, n.inputs[8])?.dims, [w.dims[0], w.dims[1]])
+            XCTAssertEqual(initializer(int8, n.inputs[9])?.dataType, .int8)
+        }
+        XCTAssertTrue(int8.opsetImports.contains { $0.domain == "com.microsoft" && $0.version == 1 })
         let largeFloats: [String] = int8.graph.initializers.filter { t in t.dataType == .float && t.dims.reduce(1, *) > 4096 }.map { t in t.name }
         XCTAssertEqual(largeFloats, [], "large float weights left")
         let ratio = Double(int8.serialized().count) / Double(float.serialized().count)
@@ -117,6 +137,49 @@ final class QuantizationTests: XCTestCase {
         // The other activation type runs too.
         let s8 = try INT8Quantization.quantize(float, calibration: calibration, options: QuantizationOptions(activationType: .int8))
         XCTAssertLessThan(try disagreement(s8.model).frames, 0.10)
+    }
+
+    /// A Conv whose only consumer is a Relu is quantised after the Relu: Conv -> Relu -> Q -> DQ,
+    /// which ONNX Runtime runs as one QLinearConv (it drops a Relu before a Q whose zero point is
+    /// the type's minimum). A Q -> DQ pair between the Conv and the Relu would leave a float
+    /// DQ -> Relu -> Q round trip per activation. Convs followed by anything else keep their pair
+    /// at their own output.
+    func testReluAfterConvIsQuantisedAtTheReluOutput() throws {
+        let demo = try TestModels.demo()
+        let float = try RecognizerExporter.export(model: demo.model, metadata: demo.metadata)
+        let plan = QDQQuantizer.plan(float.graph, options: QuantizationOptions())
+        let relus = Dictionary(float.graph.nodes.filter { $0.opType == "Relu" }.map { ($0.inputs[0], $0) }, uniquingKeysWith: { a, _ in a })
+        let convs = plan.nodes.filter { $0.opType == "Conv" }
+        let folded = convs.filter { $0.fusedRelu != nil }
+        XCTAssertGreaterThanOrEqual(folded.count, 10, "MobileNetV3-large's first blocks and SE blocks use Relu")
+        let conv = float.graph.nodes.filter { $0.opType == "Conv" }
+        for p in convs {
+            let rawOutput = conv.first { $0.name == p.name }!.outputs[0]
+            let consumers = float.graph.nodes.filter { $0.inputs.contains(rawOutput) }
+            if consumers.count == 1, let relu = relus[rawOutput] {
+                XCTAssertEqual(p.fusedRelu, relu.name)
+                XCTAssertEqual(p.output, relu.outputs[0])
+                XCTAssertFalse(plan.activations.contains(rawOutput), "\(p.name): no pair between Conv and Relu")
+            } else {
+                XCTAssertNil(p.fusedRelu)
+                XCTAssertEqual(p.output, rawOutput)
+            }
+        }
+
+        let batches = try [FloatTensor(try Tensor.randn([2, 3, 32, 64]).toArray(Float.self), shape: [2, 3, 32, 64])]
+        for type in ActivationType.allCases {
+            let (int8, _, _) = try INT8Quantization.quantize(float, calibration: batches, options: QuantizationOptions(method: .minMax, activationType: type))
+            for p in folded {
+                let relu = int8.graph.nodes.first { $0.name == p.fusedRelu }!
+                let q = int8.graph.nodes.first { $0.opType == "QuantizeLinear" && $0.inputs[0] == relu.outputs[0] }
+                XCTAssertNotNil(q, "\(type): \(relu.name) output is quantised")
+                // The zero point is the type's minimum, the condition for ONNX Runtime to drop the Relu.
+                let zeroPoint = initializer(int8, q!.inputs[2])!
+                XCTAssertEqual(zeroPoint.rawData, [type == .uint8 ? 0 : 0x80], "\(type): \(relu.name)")
+                let conv = int8.graph.nodes.first { $0.name == p.name }!
+                XCTAssertEqual(relu.inputs[0], conv.outputs[0], "\(type): the Conv feeds the Relu directly")
+            }
+        }
     }
 
     func testKeepFloatAndSensitivityReport() throws {

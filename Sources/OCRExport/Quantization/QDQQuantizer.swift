@@ -4,6 +4,14 @@
 /// DequantizeLinear, and Conv biases as int32 with scale `input scale x weight scale`. ONNX
 /// Runtime fuses each DQ -> Conv/MatMul -> Q group into an integer kernel (QLinearConv,
 /// QLinearMatMul); operators outside the plan keep computing in float.
+///
+/// Two rules follow from profiling ONNX Runtime 1.21 on the demo CRNN (docs/DECISIONS.md):
+/// - a Conv whose only consumer is a Relu is quantised at the Relu's output, so ONNX Runtime
+///   drops the Relu into the QLinearConv (the Q's zero point is the type's minimum) instead of
+///   running QLinearConv -> DQ -> Relu -> Q, a float round trip per activation;
+/// - an LSTM becomes ONNX Runtime's `com.microsoft.DynamicQuantizeLSTM`: int8 weights packed
+///   once at load, input and hidden state quantised per step. Its weights behind a
+///   DequantizeLinear (the plain LSTM) would be dequantised and repacked on every run.
 public enum QDQQuantizer {
     /// One operator that gets int8 inputs and weights.
     public struct PlannedNode: Sendable, Equatable {
@@ -17,32 +25,26 @@ public enum QDQQuantizer {
         /// The Transpose node between `weight` and the MatMul, if any.
         public var weightTranspose: String?
         public var bias: String?
+        /// The tensor quantised after the operator: its output, or the output of the Relu that
+        /// is the output's only consumer (`fusedRelu`).
         public var output: String
+        public var fusedRelu: String? = nil
     }
 
-    /// A constant weight stored as int8 for size only (the operator still computes in float):
-    /// the LSTM's W and R, which ONNX Runtime has no static int8 kernel for.
-    public struct WeightOnly: Sendable, Equatable {
-        public var node: String
-        public var input: Int
-        public var tensor: String
-        /// The output-channel axis (1 for LSTM's [directions, 4 x hidden, input]).
-        public var axis: Int
-    }
-
-    /// What to quantise in a graph: the operators, and the activation tensors whose ranges
-    /// calibration must observe (their inputs and outputs).
+    /// What to quantise in a graph: the operators, the activation tensors whose ranges
+    /// calibration must observe (their inputs and outputs), and the LSTMs to rewrite.
     public struct Plan: Sendable, Equatable {
         public var nodes: [PlannedNode]
         public var activations: [String]
-        public var weightOnly: [WeightOnly] = []
+        /// LSTM nodes that become `com.microsoft.DynamicQuantizeLSTM` (no calibration needed).
+        public var lstms: [String] = []
 
         /// The plan restricted to the named operators (for per-layer sensitivity).
         public func only(_ names: Set<String>) -> Plan {
             let kept = nodes.filter { names.contains($0.name) }
             var seen = Set<String>(), tensors: [String] = []
             for n in kept { for t in [n.activation, n.output] where seen.insert(t).inserted { tensors.append(t) } }
-            return Plan(nodes: kept, activations: tensors.filter(activations.contains), weightOnly: [])
+            return Plan(nodes: kept, activations: tensors.filter(activations.contains), lstms: [])
         }
     }
 
@@ -50,6 +52,8 @@ public enum QDQQuantizer {
         let initializers = Set(graph.initializers.map(\.name))
         let producers = Dictionary(graph.nodes.map { n in n.outputs.map { ($0, n) } }.flatMap { $0 }, uniquingKeysWith: { a, _ in a })
         let graphOutputs = Set(graph.outputs.map(\.name))
+        var consumers: [String: [ONNXNode]] = [:]
+        for n in graph.nodes { for i in n.inputs { consumers[i, default: []].append(n) } }
         var planned: [PlannedNode] = []
         for node in graph.nodes where ["Conv", "MatMul"].contains(node.opType) && options.operatorTypes.contains(node.opType)
             && !options.keepsFloat(node) {
@@ -62,20 +66,23 @@ public enum QDQQuantizer {
                 (weight, transpose) = (source, t.name)
             }
             let bias = node.opType == "Conv" && node.inputs.count > 2 && initializers.contains(node.inputs[2]) ? node.inputs[2] : nil
-            planned.append(PlannedNode(name: node.name, opType: node.opType, activation: node.inputs[0], weight: weight,
-                                       weightTranspose: transpose, bias: bias, output: output))
+            var p = PlannedNode(name: node.name, opType: node.opType, activation: node.inputs[0], weight: weight,
+                                weightTranspose: transpose, bias: bias, output: output)
+            if let users = consumers[output], users.count == 1, users[0].opType == "Relu", !graphOutputs.contains(output),
+               let reluOutput = users[0].outputs.first {
+                (p.output, p.fusedRelu) = (reluOutput, users[0].name)
+            }
+            planned.append(p)
         }
         var seen = Set<String>(), tensors: [String] = []
         for n in planned {
             for t in [n.activation, n.output] where !graphOutputs.contains(t) && seen.insert(t).inserted { tensors.append(t) }
         }
-        var weightOnly: [WeightOnly] = []
-        for node in graph.nodes where node.opType == "LSTM" && options.operatorTypes.contains("LSTM") && !options.keepsFloat(node) {
-            for input in [1, 2] where node.inputs.count > input && initializers.contains(node.inputs[input]) {
-                weightOnly.append(WeightOnly(node: node.name, input: input, tensor: node.inputs[input], axis: 1))
-            }
+        let lstms = graph.nodes.filter { node in
+            node.opType == "LSTM" && options.operatorTypes.contains("LSTM") && !options.keepsFloat(node)
+                && node.inputs.count >= 3 && initializers.contains(node.inputs[1]) && initializers.contains(node.inputs[2])
         }
-        return Plan(nodes: planned, activations: tensors, weightOnly: weightOnly)
+        return Plan(nodes: planned, activations: tensors, lstms: lstms.map(\.name))
     }
 
     /// The QDQ model: `ranges` holds a float range for every tensor in `plan.activations`.
@@ -150,28 +157,19 @@ public enum QDQQuantizer {
             weightInputs[n.name] = (name + "_dequantized", biasInput)
         }
 
-        var weightOnlyInputs: [String: [Int: String]] = [:]
-        for w in plan.weightOnly {
-            guard let t = initializers[w.tensor], let values = t.floats else {
-                throw QuantizationError("'\(w.node)': weight '\(w.tensor)' is not a float initializer")
-            }
-            let (q, scales) = quantizePerChannel(values, dims: t.dims, axis: w.axis)
-            added += [ONNXTensor(name: w.tensor + "_quantized", int8s: q, dims: t.dims),
-                      ONNXTensor(name: w.tensor + "_scale", floats: scales, dims: [scales.count])]
-            prelude.append(ONNXNode(opType: "DequantizeLinear", name: w.tensor + "_DequantizeLinear",
-                                    inputs: [w.tensor + "_quantized", w.tensor + "_scale"],
-                                    outputs: [w.tensor + "_dequantized"], attributes: [.int("axis", w.axis)]))
-            weightOnlyInputs[w.node, default: [:]][w.input] = w.tensor + "_dequantized"
+        var lstmNodes: [String: ONNXNode] = [:]
+        for node in graph.nodes where plan.lstms.contains(node.name) {
+            lstmNodes[node.name] = try dynamicQuantizeLSTM(node, initializers: initializers, adding: &added)
         }
 
         var nodes = prelude
         for var node in graph.nodes where !removedTransposes.contains(node.name) {
+            node = lstmNodes[node.name] ?? node
             node.inputs = node.inputs.map { rename[$0] ?? $0 }
             if let (w, b) = weightInputs[node.name] {
                 node.inputs[1] = w
                 if let b { node.inputs[2] = b }
             }
-            for (i, name) in weightOnlyInputs[node.name] ?? [:] { node.inputs[i] = name }
             nodes.append(node)
             for o in node.outputs { nodes += after[o] ?? [] }
         }
@@ -182,7 +180,40 @@ public enum QDQQuantizer {
         graph.nodes = nodes
         var out = model
         out.graph = graph
+        if !lstmNodes.isEmpty && !out.opsetImports.contains(where: { $0.domain == "com.microsoft" }) {
+            out.opsetImports.append((domain: "com.microsoft", version: 1))
+        }
         return out
+    }
+
+    /// ONNX Runtime's DynamicQuantizeLSTM for an LSTM node: W and R as int8, transposed to
+    /// [directions, input, 4 x hidden], with symmetric scales per direction and gate row
+    /// ([directions, 4 x hidden], zero points 0); B, sequence lengths and initial states as before.
+    static func dynamicQuantizeLSTM(_ node: ONNXNode, initializers: [String: ONNXTensor],
+                                    adding added: inout [ONNXTensor]) throws -> ONNXNode {
+        var inputs = node.inputs + Array(repeating: "", count: max(0, 8 - node.inputs.count))
+        var quantized: [String] = []
+        for k in [1, 2] {
+            guard let t = initializers[inputs[k]], let values = t.floats, t.dims.count == 3 else {
+                throw QuantizationError("'\(node.name)': LSTM weight '\(inputs[k])' is not a 3-D float initializer")
+            }
+            let (directions, rows, columns) = (t.dims[0], t.dims[1], t.dims[2])
+            let (q, scales) = quantizePerChannel(values, dims: [directions * rows, columns], axis: 0)
+            var qt = [Int8](repeating: 0, count: q.count)           // per direction: rows x columns -> columns x rows
+            for d in 0..<directions {
+                for r in 0..<rows { for c in 0..<columns { qt[(d * columns + c) * rows + r] = q[(d * rows + r) * columns + c] } }
+            }
+            let name = t.name
+            added += [ONNXTensor(name: name + "_quantized", int8s: qt, dims: [directions, columns, rows]),
+                      ONNXTensor(name: name + "_scale", floats: scales, dims: [directions, rows]),
+                      ONNXTensor(name: name + "_zero_point", int8s: Array(repeating: 0, count: scales.count), dims: [directions, rows])]
+            quantized.append(name)
+        }
+        inputs[1] = quantized[0] + "_quantized"
+        inputs[2] = quantized[1] + "_quantized"
+        inputs += quantized.flatMap { [$0 + "_scale", $0 + "_zero_point"] }
+        return ONNXNode(opType: "DynamicQuantizeLSTM", name: node.name, inputs: inputs, outputs: node.outputs,
+                        attributes: node.attributes.filter { $0.name != "layout" }, domain: "com.microsoft")
     }
 
     /// Symmetric int8 per channel along `axis`: scale = max |w| / 127 (1 for an all-zero channel).

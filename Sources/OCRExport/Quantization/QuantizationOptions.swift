@@ -36,7 +36,7 @@ public enum CalibrationMethod: Sendable, Equatable, CustomStringConvertible {
 public enum ActivationType: String, Sendable, CaseIterable {
     /// uint8 with a zero point (asymmetric): "U8S8" with int8 weights.
     case uint8 = "u8s8"
-    /// int8, symmetric (zero point 0): "S8S8".
+    /// int8, symmetric (zero point 0; -128 for a non-negative range such as a Relu's output): "S8S8".
     case int8 = "s8s8"
 
     var onnxType: ONNXDataType { self == .uint8 ? .uint8 : .int8 }
@@ -48,8 +48,8 @@ public struct QuantizationOptions: Sendable, Equatable {
     public var activationType: ActivationType
     /// Operators that get int8 inputs and weights. MatMuls only when one side is a constant
     /// weight: attention's activation x activation products stay float, as do LayerNorm,
-    /// softmax and residual adds. "LSTM" stores the LSTM's weights as int8 for size only: it
-    /// still computes in float (ONNX Runtime has no static int8 LSTM).
+    /// softmax and residual adds. "LSTM" becomes ONNX Runtime's DynamicQuantizeLSTM (int8
+    /// weights, input and hidden state quantised at run time: ONNX has no static int8 LSTM).
     public var operatorTypes: Set<String>
     /// Node-name prefixes (module paths, e.g. `backbone/conv1`, `head`) whose operators stay float.
     public var keepFloat: [String]

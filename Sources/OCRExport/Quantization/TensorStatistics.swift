@@ -107,9 +107,13 @@ public struct QuantParameters: Sendable, Equatable {
     public var scale: Float
     public var zeroPoint: Int
 
-    /// Parameters covering [lo, hi] (which contains 0): uint8 asymmetric or int8 symmetric.
+    /// Parameters covering [lo, hi] (which contains 0): uint8 asymmetric; int8 symmetric, except
+    /// a non-negative range (a Relu's output): zero point -128 and all 256 levels, which is also
+    /// what lets ONNX Runtime drop the Relu into the preceding QLinearConv.
     public static func activation(lo: Float, hi: Float, type: ActivationType) -> QuantParameters {
         switch type {
+        case .int8 where lo == 0:
+            return QuantParameters(scale: hi > 0 ? hi / 255 : 1, zeroPoint: -128)
         case .int8:
             let a = Swift.max(abs(lo), abs(hi))
             return QuantParameters(scale: a > 0 ? a / 127 : 1, zeroPoint: 0)
