@@ -46,7 +46,7 @@ bench-finetune: deps
 	@[ -f runs/crnn_demo/best.h5 ] || [ -n "$(FT_BASE)" ] || $(MAKE) demo
 	bash scripts/bench-finetune.sh
 
-# Render lines from the fonts setup.sh installed, train a CRNN on them (3000 steps, ~12.5 minutes), evaluate on
+# Render lines from the fonts setup.sh installed, train a CRNN on them for 13 minutes, evaluate on
 # lines rendered from words it never saw, print the report (runs/crnn_demo/eval/report.html).
 demo: deps
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr-train
