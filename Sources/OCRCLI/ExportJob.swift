@@ -78,12 +78,10 @@ public struct ExportJob {
                                                                 options: ExportOptions(foldBatchNorm: options.foldBatchNorm))
         let candidate = options.out + "/model.rejected.onnx"
         try model.write(to: candidate)
-        var parity = try ParityCheck.run(modelAt: candidate, against: recognizer, limit: options.parityLimit)
         let info = try RecognitionModelInfo(session: InferenceSession(path: candidate))
-        let evalLoader = try OnnxEvaluation.loader(for: info, config: config, data: options.evalData)
-        if let real = try firstBatch(of: evalLoader) {
-            parity.measurements.append(try realImageParity(candidate, recognizer: recognizer, batch: real))
-        }
+        let real = try prepared(OnnxEvaluation.loader(for: info, config: config, data: options.evalData), images: 1)
+        let parity = try ParityCheck.run(modelAt: candidate, against: recognizer, realInputs: real.map { try Tensor($0.values, shape: $0.shape) },
+                                         limit: options.parityLimit)
         log(parity.description)
         try parity.requirePassed()
         try replace(fp32Path, with: candidate)
@@ -102,6 +100,7 @@ public struct ExportJob {
             let calibrationLoader = try OnnxEvaluation.loader(for: info, config: config, data: options.calibrationData,
                                                               section: options.calibrationData == nil ? calibrationSection : nil)
             let batches = try prepared(calibrationLoader, images: options.calibrationImages)
+            guard !batches.isEmpty else { throw QuantizationError("the calibration data gave no lines") }
             let images = batches.reduce(0) { $0 + $1.shape[0] }
             report.calibration = "\(options.quantization.method), \(images) lines from "
                 + (options.calibrationData?.joined(separator: ", ") ?? "the config's Train data (augmentation off)")
@@ -159,25 +158,6 @@ public struct ExportJob {
         }
     }
 
-    private func realImageParity(_ path: String, recognizer: any Recognizer, batch: LineBatch) throws -> ParityCheck.Measurement {
-        let session = try InferenceSession(path: path, options: .init(intraOpThreads: 1, allowSpinning: false))
-        let x = try Tensor(batch.pixels, shape: batch.shape)
-        let expected = try noGrad { try recognizer(x) }.toArray(Float.self)
-        let got = try session.run(["x": FloatTensor(batch.pixels, shape: batch.shape)])["logits"]!.values
-        let diff = zip(got, expected).reduce(0.0) { m, p in
-            let d = Double(abs(p.0 - p.1))
-            return d.isNaN ? .infinity : max(m, d)
-        }
-        return ParityCheck.Measurement(batch: batch.batch, width: batch.width, maxAbsDiff: diff, source: "real lines")
-    }
-
-    private func firstBatch(of loader: LineLoader) throws -> LineBatch? {
-        let stream = LineBatchStream(loader)
-        try stream.start(epoch: 0, skipping: 0)
-        defer { stream.close() }
-        return try stream.next()
-    }
-
     /// Up to `images` prepared lines, in the loader's batches.
     private func prepared(_ loader: LineLoader, images: Int) throws -> [FloatTensor] {
         let stream = LineBatchStream(loader)
@@ -188,7 +168,6 @@ public struct ExportJob {
             out.append(try FloatTensor(b.pixels, shape: b.shape))
             count += b.batch
         }
-        guard count > 0 else { throw QuantizationError("the calibration data gave no lines") }
         return out
     }
 

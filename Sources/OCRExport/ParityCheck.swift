@@ -49,38 +49,44 @@ public enum ParityCheck {
     /// - Parameters:
     ///   - path: the exported `.onnx` file.
     ///   - recognizer: the module it was exported from (run in eval mode; its mode is restored).
-    ///   - batches, widths: input sizes; widths default to the fixed width, or 100, 160 and 320.
+    ///   - batches, widths: random input sizes; widths default to the fixed width, or 100, 160 and 320.
+    ///   - realInputs: prepared batches of real lines (B x C x H x W), measured after the random ones.
     ///   - limit: the largest accepted |logit difference|.
     public static func run(modelAt path: String, against recognizer: any Recognizer, batches: [Int] = [1, 3],
-                           widths: [Int]? = nil, limit: Double = 1e-4) throws -> Report {
+                           widths: [Int]? = nil, realInputs: [Tensor] = [], limit: Double = 1e-4) throws -> Report {
         let session = try InferenceSession(path: path, options: .init(intraOpThreads: 1, allowSpinning: false))
         let info = try RecognitionModelInfo(session: session)
         let wasTraining = recognizer.isTraining
         recognizer.eval()
         defer { recognizer.train(wasTraining) }
 
+        func measure(_ x: Tensor, source: String) throws -> Measurement {
+            let expected = try noGrad { try recognizer(x) }
+            let input = try FloatTensor(x.toArray(Float.self), shape: x.shape)
+            guard let got = try session.run([info.inputName: input], outputs: [info.outputName])[info.outputName] else {
+                throw ExportError.parity("\(path): no output '\(info.outputName)'")
+            }
+            guard got.shape == expected.shape else {
+                throw ExportError.parity("\(path): ONNX Runtime gives logits \(got.shape), LibTorch \(expected.shape) "
+                                         + "for input \(x.shape)")
+            }
+            let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
+                // A NaN anywhere counts as an infinite difference.
+                let d = Double(abs(p.0 - p.1))
+                return d.isNaN ? .infinity : max(m, d)
+            }
+            return Measurement(batch: x.size(0), width: x.size(3), maxAbsDiff: diff, source: source)
+        }
+
         var measurements: [Measurement] = []
         let widths = widths ?? recognizer.fixedInputWidth.map { [$0] } ?? [100, 160, 320]
         for width in widths {
             for batch in batches {
                 let x = try randomImages(batch: batch, channels: recognizer.inputChannels, height: recognizer.inputHeight, width: width)
-                let expected = try noGrad { try recognizer(x) }
-                let input = try FloatTensor(x.toArray(Float.self), shape: x.shape)
-                guard let got = try session.run([info.inputName: input], outputs: [info.outputName])[info.outputName] else {
-                    throw ExportError.parity("\(path): no output '\(info.outputName)'")
-                }
-                guard got.shape == expected.shape else {
-                    throw ExportError.parity("\(path): ONNX Runtime gives logits \(got.shape), LibTorch \(expected.shape) "
-                                             + "for input \(x.shape)")
-                }
-                let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
-                    // A NaN anywhere counts as an infinite difference.
-                    let d = Double(abs(p.0 - p.1))
-                    return d.isNaN ? .infinity : max(m, d)
-                }
-                measurements.append(Measurement(batch: batch, width: width, maxAbsDiff: diff))
+                measurements.append(try measure(x, source: "random"))
             }
         }
+        for x in realInputs { measurements.append(try measure(x, source: "real lines")) }
         return Report(measurements: measurements, limit: limit)
     }
 
@@ -97,10 +103,9 @@ public enum ParityCheck {
     /// Writes `model` to a temporary file and checks it (for callers that have not written it yet).
     public static func run(_ model: ONNXModel, against recognizer: any Recognizer, batches: [Int] = [1, 3],
                            widths: [Int]? = nil, limit: Double = 1e-4) throws -> Report {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ocrkit-parity-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("model.onnx").path
-        try model.write(to: path)
-        return try run(modelAt: path, against: recognizer, batches: batches, widths: widths, limit: limit)
+        let file = try TemporaryModel(model)
+        return try withExtendedLifetime(file) {
+            try run(modelAt: file.path, against: recognizer, batches: batches, widths: widths, limit: limit)
+        }
     }
 }
