@@ -2,13 +2,13 @@
 # make bench-finetune: from scratch vs fine-tuned, on seven faces the base model never saw
 # (configs/bench/finetune_fonts.yml), each trained for FT_MINUTES minutes (default 30) on 2 cores,
 # then evaluated per font on lines rendered with another seed from words neither run saw.
-#   FT_MINUTES=30  training budget per run        FT_BASE=runs/crnn_demo/best.h5  the base model
+#   FT_MINUTES=30  training budget per run        FT_BASE=runs/crnn_general/latest.h5 (make base-model)
 #   FT_RUNS="scratch finetune"  which runs         FT_OUT=runs/finetune_bench
 #   FT_THREADS=2   LibTorch threads per run (1 when two runs share the machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINUTES=${FT_MINUTES:-30}
-BASE=${FT_BASE:-runs/crnn_demo/best.h5}
+BASE=${FT_BASE:-runs/crnn_general/latest.h5}
 RUNS=${FT_RUNS:-scratch finetune}
 OUT=${FT_OUT:-runs/finetune_bench}
 CONFIG=configs/bench/finetune_fonts.yml
@@ -19,7 +19,7 @@ for run in $RUNS; do
   args=(-o "Global.save_model_dir=$OUT/$run" "Global.train_minutes=$MINUTES" "Global.threads=${FT_THREADS:-2}")
   if [ "$run" = finetune ]; then
     if [ ! -f "$BASE" ]; then
-      echo "bench-finetune: the base model $BASE is missing - run 'make demo' first, or set FT_BASE=CHECKPOINT.h5" >&2
+      echo "bench-finetune: the base model $BASE is missing - run 'make base-model' first, or set FT_BASE=CHECKPOINT.h5" >&2
       exit 1
     fi
     # Every layer starts from the base; the output rows of shared characters are kept.

@@ -19,6 +19,10 @@ APT_PACKAGES=(
   libfreetype-dev libharfbuzz-dev   # synthetic text rendering
   fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35   # synthetic-line fonts:
   fonts-dancingscript fonts-dkg-handwriting fonts-humor-sans fonts-comic-neue fonts-crosextra-carlito
+  # the general base model's pool (configs/rec/crnn_mv3_general.yml): print, script, handwriting
+  fonts-go fonts-cantarell fonts-lato fonts-linuxlibertine fonts-ebgaramond fonts-crosextra-caladea fonts-inconsolata
+  fonts-breip fonts-ecolier-court fonts-femkeklaver fonts-kaushanscript fonts-kristi fonts-leckerli-one fonts-lobster
+  fonts-rufscript fonts-cabinsketch fonts-klee fonts-isabella
   wamerican               # English word list: the demo and benchmark corpus
   pkg-config python3-venv
 )

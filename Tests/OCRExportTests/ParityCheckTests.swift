@@ -11,7 +11,7 @@ import XCTest
 /// the LibTorch forward, plus the inference side's reading of the metadata.
 final class ParityCheckTests: XCTestCase {
     func testExportedRecognisersPassThroughTheInferenceSession() throws {
-        for (label, m) in [("CRNN (demo config)", try TestModels.demo()), ("SVTR-Tiny", try TestModels.svtrTiny())] {
+        for (label, m) in [("CRNN MobileNetV3-large (crnn_mv3.yml)", try TestModels.crnnLarge()), ("SVTR-Tiny", try TestModels.svtrTiny())] {
             let onnx = try RecognizerExporter.export(model: m.model, metadata: m.metadata)
             m.model.train()
             let report = try ParityCheck.run(onnx, against: m.model)

@@ -5,7 +5,7 @@ import XCTest
 @testable import OCRExport
 
 /// INT8: calibration statistics on known distributions, the QDQ rewrite's structure, and the
-/// quantised demo CRNN run by ONNX Runtime next to its float export.
+/// quantised large CRNN run by ONNX Runtime next to its float export.
 final class QuantizationTests: XCTestCase {
     /// N(0, 1) with a few outliers at +-50: min/max follows the outliers, percentile and entropy do not.
     func testCalibrationMethodsOnAGaussianWithOutliers() {
@@ -53,14 +53,14 @@ final class QuantizationTests: XCTestCase {
         XCTAssertEqual(columnScales, [3 / 127, 4 / 127])
     }
 
-    /// The demo CRNN: every Conv and Linear MatMul reads an int8 weight through DequantizeLinear,
+    /// The large CRNN: every Conv and Linear MatMul reads an int8 weight through DequantizeLinear,
     /// the LSTM's weights are int8 too, and the file is at most 30% of the float one; both ONNX
     /// Runtimes run it. Numerically (on SVTR-Tiny, whose random-init logits keep their spread):
     /// INT8 tracks the float model, while ranges far too narrow - what a broken calibration
     /// gives - do not.
     func testQuantizedDemoCRNNRunsInONNXRuntimeAndTracksTheFloatModel() throws {
-        let demo = try TestModels.demo()
-        let float = try RecognizerExporter.export(model: demo.model, metadata: demo.metadata)
+        let large = try TestModels.crnnLarge()
+        let float = try RecognizerExporter.export(model: large.model, metadata: large.metadata)
         let calibration = try (0..<4).map { _ in try FloatTensor(try lines([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
         let (int8, plan, ranges) = try INT8Quantization.quantize(float, calibration: calibration, options: QuantizationOptions())
 
@@ -102,7 +102,7 @@ final class QuantizationTests: XCTestCase {
         let test = try (0..<2).map { _ in try FloatTensor(try lines([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
         // The numeric check runs on SVTR-Tiny: the random-init CRNN's BiLSTM damps its logits to a
         // spread of ~0.02, below what 8 bits resolve after a dozen layers, while SVTR-Tiny's logits
-        // keep a spread of ~1. (The trained demo CRNN loses 0.2 points of line accuracy; see docs/DECISIONS.md.)
+        // keep a spread of ~1. (The trained large demo-recipe CRNN loses 0.2 points of line accuracy; see docs/DECISIONS.md.)
         let svtr = try TestModels.svtrTiny()
         let svtrFloat = try RecognizerExporter.export(model: svtr.model, metadata: svtr.metadata)
         func disagreement(_ model: ONNXModel) throws -> (frames: Double, maxDiff: Float, relativeError: Double) {
@@ -162,8 +162,8 @@ final class QuantizationTests: XCTestCase {
     /// DQ -> Relu -> Q round trip per activation. Convs followed by anything else keep their pair
     /// at their own output.
     func testReluAfterConvIsQuantisedAtTheReluOutput() throws {
-        let demo = try TestModels.demo()
-        let float = try RecognizerExporter.export(model: demo.model, metadata: demo.metadata)
+        let large = try TestModels.crnnLarge()
+        let float = try RecognizerExporter.export(model: large.model, metadata: large.metadata)
         let plan = QDQQuantizer.plan(float.graph, options: QuantizationOptions())
         let relus = Dictionary(float.graph.nodes.filter { $0.opType == "Relu" }.map { ($0.inputs[0], $0) }, uniquingKeysWith: { a, _ in a })
         let convs = plan.nodes.filter { $0.opType == "Conv" }
@@ -200,8 +200,8 @@ final class QuantizationTests: XCTestCase {
     }
 
     func testKeepFloatAndSensitivityReport() throws {
-        let demo = try TestModels.demo()
-        let float = try RecognizerExporter.export(model: demo.model, metadata: demo.metadata)
+        let large = try TestModels.crnnLarge()
+        let float = try RecognizerExporter.export(model: large.model, metadata: large.metadata)
         let options = QuantizationOptions(method: .minMax, keepFloat: ["backbone/conv1", "head"])
         let plan = QDQQuantizer.plan(float.graph, options: options)
         XCTAssertFalse(plan.nodes.contains { $0.name.hasPrefix("backbone/conv1/") || $0.name.hasPrefix("head/") })

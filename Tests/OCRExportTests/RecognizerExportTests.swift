@@ -29,14 +29,14 @@ final class RecognizerExportTests: XCTestCase {
     }
 
     func testCRNNParity() throws {
-        let demo = try TestModels.demo(), small = try TestModels.crnnSmall()
+        let large = try TestModels.crnnLarge(), small = try TestModels.crnnSmall()
         let widths = [100, 160, 320]
         let jobs = [
-            (try RecognizerExporter.export(model: demo.model, metadata: demo.metadata), try cases(demo.model, batches: [1, 3], widths: widths)),
+            (try RecognizerExporter.export(model: large.model, metadata: large.metadata), try cases(large.model, batches: [1, 3], widths: widths)),
             (try RecognizerExporter.export(model: small.model, metadata: small.metadata), try cases(small.model, batches: [1, 3], widths: widths)),
         ]
         let reports = try PythonONNXCheck.run(jobs)
-        assertParity(reports[0], jobs[0].1, "CRNN MobileNetV3-large x0.5 (demo config)")
+        assertParity(reports[0], jobs[0].1, "CRNN MobileNetV3-large x0.5 (crnn_mv3.yml)")
         assertParity(reports[1], jobs[1].1, "CRNN MobileNetV3-small x0.5")
         for (report, (model, _)) in zip(reports, jobs) {
             XCTAssertEqual(report.inputs.map(\.name), ["x"])
@@ -132,7 +132,7 @@ final class RecognizerExportTests: XCTestCase {
     /// with the same values (LSTM weights are repacked as `<lstm>/l<k>/{W,R,B}`); the names are
     /// read back from the file by Python.
     func testInitializersAreNamedByParameterPaths() throws {
-        let (model, metadata) = try TestModels.demo()
+        let (model, metadata) = try TestModels.crnnLarge()
         let onnx = try RecognizerExporter.export(model: model, metadata: metadata, options: ExportOptions(foldBatchNorm: false))
         let report = try PythonONNXCheck.run(onnx, cases: [])
         let stored = Set(report.initializers)

@@ -18,7 +18,7 @@ final class RecognizerMetadataTests: XCTestCase {
     /// A checkpoint written as the trainer writes one (config, charset, weights), exported by
     /// path: the metadata is read back from the file by Python's onnx, the weights by running it.
     func testExportFromCheckpointRoundTripsMetadata() throws {
-        let config = try RecognitionRunConfig(path: TestModels.demoConfig)
+        let config = try RecognitionRunConfig(path: TestModels.crnnLargeConfig)
         let charset = try config.charset()
         let trained = try config.makeModel(charset: charset)
         try calibrateBatchNorms(trained, on: lines([8, 3, 32, 100]))

@@ -88,16 +88,16 @@ extension ONNXNode {
 
 /// The recognisers the export tests use, built as training builds them, BatchNorms calibrated.
 enum TestModels {
-    static let demoConfig = PythonONNXCheck.packageRoot + "/configs/rec/crnn_mv3_demo.yml"
+    static let crnnLargeConfig = PythonONNXCheck.packageRoot + "/configs/rec/crnn_mv3.yml"
 
-    /// The demo's model (configs/rec/crnn_mv3_demo.yml: MobileNetV3-large x0.5, BiLSTM 96, CTC
-    /// over en_ascii + space) and its metadata.
-    static func demo() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
-        let config = try RecognitionRunConfig(path: demoConfig)
+    /// PaddleOCR-style CRNN (configs/rec/crnn_mv3.yml: MobileNetV3-large x0.5,
+    /// BiLSTM 96, CTC over en_ascii + space, 3x32x320) and its metadata.
+    static func crnnLarge() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {
+        let config = try RecognitionRunConfig(path: crnnLargeConfig)
         let charset = try config.charset()
         let model = try config.makeModel(charset: charset)
         try calibrateBatchNorms(model, on: lines([8, 3, 32, 100]))
-        return (model, RecognizerMetadata(config: config, charset: charset, sourceCheckpoint: "demo.h5", configSHA256: "0"))
+        return (model, RecognizerMetadata(config: config, charset: charset, sourceCheckpoint: "crnn_mv3.h5", configSHA256: "0"))
     }
 
     static func crnnSmall() throws -> (model: any Recognizer, metadata: RecognizerMetadata) {

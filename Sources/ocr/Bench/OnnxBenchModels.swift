@@ -16,7 +16,7 @@ struct OnnxBenchCase {
         /// The config whose architecture and charset an OCRKit case is built from.
         var configFile: String? {
             switch self {
-            case .crnn: "configs/rec/crnn_mv3_demo.yml"
+            case .crnn: "configs/rec/crnn_mv3.yml"
             case .svtr: "configs/rec/svtr_tiny.yml"
             case .ppocrv4: nil
             }
