@@ -15,13 +15,20 @@ CONFIG=configs/bench/finetune_fonts.yml
 BIN=.build/release
 
 [ -f runs/corpus/train.txt ] || bash scripts/make-corpus.sh runs/corpus
+columns=$RUNS
+if [[ " $RUNS " == *" finetune "* ]]; then
+  if [ ! -f "$BASE" ]; then
+    echo "bench-finetune: the base model $BASE is missing - run 'make base-model' first, or set FT_BASE=CHECKPOINT.h5" >&2
+    exit 1
+  fi
+  # The starting point: the base model on the benchmark's lines, before any training.
+  echo "== base: $BASE, no training"
+  "$BIN/ocr-eval" -c "$CONFIG" -o Global.seed=2027 --checkpoint "$BASE" --out "$OUT/base/eval"
+  columns="base $RUNS"
+fi
 for run in $RUNS; do
   args=(-o "Global.save_model_dir=$OUT/$run" "Global.train_minutes=$MINUTES" "Global.threads=${FT_THREADS:-2}")
   if [ "$run" = finetune ]; then
-    if [ ! -f "$BASE" ]; then
-      echo "bench-finetune: the base model $BASE is missing - run 'make base-model' first, or set FT_BASE=CHECKPOINT.h5" >&2
-      exit 1
-    fi
     # Every layer starts from the base; the output rows of shared characters are kept.
     args+=("Global.pretrained_model=$BASE" "Optimizer.lr.learning_rate=0.001" "Optimizer.lr.warmup_steps=50")
   fi
@@ -34,7 +41,7 @@ done
 
 echo
 echo "== line accuracy per font after ${MINUTES} minutes (target >= 97%)"
-python3 - "$OUT" $RUNS <<'PY'
+python3 - "$OUT" $columns <<'PY'
 import json, sys
 out, runs = sys.argv[1], sys.argv[2:]
 reports = {r: json.load(open(f"{out}/{r}/eval/report.json")) for r in runs}
