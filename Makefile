@@ -61,7 +61,7 @@ demo: deps
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr-eval
 	bash scripts/make-corpus.sh runs/corpus
 	.build/release/ocr-train -c configs/rec/crnn_mv3_demo.yml
-	.build/release/ocr-eval -c configs/rec/crnn_mv3_demo.yml --checkpoint runs/crnn_demo/best.h5
+	.build/release/ocr-eval -c configs/rec/crnn_mv3_demo.yml -o Global.seed=2027 --checkpoint runs/crnn_demo/best.h5
 
 clean:
 	rm -rf .build .build-asan

@@ -54,7 +54,7 @@ final class RecognizerMetadataTests: XCTestCase {
         XCTAssertEqual(m["ocrkit.blank_index"], "0")
         XCTAssertEqual(m["ocrkit.input_channels"], "3")
         XCTAssertEqual(m["ocrkit.input_height"], "32")
-        XCTAssertEqual(m["ocrkit.input_width"], "100")
+        XCTAssertEqual(m["ocrkit.input_width"], "320")   // crnn_mv3.yml trains at 3x32x320
         XCTAssertEqual(m["ocrkit.fixed_width"], "false")
         XCTAssertEqual(m["ocrkit.resize"], "keep_ratio_pad")
         XCTAssertEqual(m["ocrkit.mean"], "0.5,0.5,0.5")
