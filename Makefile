@@ -48,7 +48,9 @@ bench-finetune: deps
 
 # The general base model bench-finetune starts from: the benchmark's CRNN trained from scratch on
 # a broad pool of print, script and handwriting faces (none of the benchmark's); 14000 steps,
-# about 35 minutes on 2 quiet cores. Writes runs/crnn_general/.
+# 39 minutes on 2 quiet cores. Writes runs/crnn_general/. An interrupted run leaves a partial
+# latest.h5: finish it with `ocr-train -c configs/rec/crnn_mv3_general.yml -o
+# Global.checkpoints=runs/crnn_general/latest.h5` before benchmarking.
 base-model: deps
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr-train
 	bash scripts/make-corpus.sh runs/corpus
