@@ -58,7 +58,7 @@ final class QuantizationTests: XCTestCase {
     /// Runtimes run it. Numerically (on SVTR-Tiny, whose random-init logits keep their spread):
     /// INT8 tracks the float model, while ranges far too narrow - what a broken calibration
     /// gives - do not.
-    func testQuantizedDemoCRNNRunsInONNXRuntimeAndTracksTheFloatModel() throws {
+    func testQuantizedLargeCRNNRunsInONNXRuntimeAndINT8TracksTheFloatModel() throws {
         let large = try TestModels.crnnLarge()
         let float = try RecognizerExporter.export(model: large.model, metadata: large.metadata)
         let calibration = try (0..<4).map { _ in try FloatTensor(try lines([4, 3, 32, 100]).toArray(Float.self), shape: [4, 3, 32, 100]) }
