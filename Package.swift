@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "ocr-train", targets: ["ocr-train"]),
         .executable(name: "ocr-eval", targets: ["ocr-eval"]),
         .executable(name: "ocr-export", targets: ["ocr-export"]),
+        .executable(name: "ocr-bench", targets: ["ocr-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,41 +67,54 @@ let package = Package(
         // --- Pure Swift core (no LibTorch) ---------------------------------------------------
         .target(name: "OCRCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Imaging", dependencies: ["CVision"]),
+        // Resize/normalise shared by training and inference: no LibTorch, HDF5 or FreeType.
+        .target(name: "OCRPreprocess", dependencies: ["OCRCore", "Imaging"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
 
         // --- Tensors and layers ---------------------------------------------------------------
         .target(name: "Torch", dependencies: ["CTorch"], swiftSettings: swiftOpt),
         .target(name: "NN", dependencies: ["Torch", "HDF5"]),
 
-        // --- OCR: data, models, training ------------------------------------------------------
-        .target(name: "OCRData", dependencies: ["OCRCore", "Imaging", "HDF5", "CFont"]),
+        // --- OCR: data and models ----------------------------------------------------------------
+        .target(name: "OCRData", dependencies: ["OCRPreprocess", "OCRCore", "Imaging", "HDF5", "CFont"]),
         .target(name: "OCRModels", dependencies: ["NN"]),
-        .target(name: "OCRTrain", dependencies: ["OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
 
-        // --- Inference: ONNX Runtime only (no LibTorch), OCRData for the training-identical resize --
-        .target(name: "OCRInference", dependencies: ["COnnxRuntime", "OCRCore", "Imaging", "OCRData"]),
+        // --- Inference and evaluation: ONNX Runtime, no LibTorch ---------------------------------
+        .target(name: "OCRInference", dependencies: ["COnnxRuntime", "OCRCore", "Imaging", "OCRPreprocess"]),
+        // Scoring, report writers, ONNX-model evaluation, run events.
+        .target(name: "OCREval", dependencies: ["OCRData", "OCRInference", "OCRCore", "Imaging"]),
+
+        // --- Below the trainer: run config, checkpoints, models built from a config ---------------
+        .target(name: "OCRRun", dependencies: ["OCREval", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+        // One engine for every task (rec, cls, ...).
+        .target(name: "OCRTrain", dependencies: ["OCRRun", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
 
         // --- Export: the ONNX writer walks the Swift module tree; parity checks run the result
         // through OCRInference's session (OCRInference never imports OCRExport or LibTorch).
-        .target(name: "OCRExport", dependencies: ["OCRTrain", "OCRModels", "OCRData", "OCRCore", "OCRInference", "Imaging", "NN", "Torch"]),
+        .target(name: "OCRExport", dependencies: ["OCRRun", "OCRModels", "OCRData", "OCRCore", "OCRInference", "OCREval", "Imaging", "NN", "Torch"]),
 
-        // Shared by the executables: option groups, progress bar, report writers.
-        .target(name: "OCRCLI", dependencies: ["OCRTrain", "OCRInference", "OCRExport", "Imaging", "Torch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Shared by the executables, LibTorch-free: option groups, progress printer.
+        .target(name: "OCRCLI", dependencies: ["OCREval", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
+        // `ocr` links no LibTorch (make test checks its dynamic dependencies).
         .executableTarget(
             name: "ocr",
-            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRModels", "OCRTrain", "OCRExport", "OCRCLI", "OCRInference", "Imaging",
+            dependencies: ["OCRCore", "OCRData", "OCRCLI", "OCRInference", "OCREval", "Imaging",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-train",
-            dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["OCRCLI", "OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-export",
-            dependencies: ["OCRCLI", "OCRExport", "OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["OCRCLI", "OCRExport", "OCRRun", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-eval",
-            dependencies: ["OCRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["OCRCLI", "OCRRun", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "ocr-bench",
+            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRModels", "OCRTrain", "OCRExport", "OCRCLI", "OCRInference",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The bench's reference: the same training step written directly in C++ against LibTorch.
         .executableTarget(
             name: "torch-bench-ref",
@@ -116,14 +130,14 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
-        .testTarget(name: "OCRDataTests", dependencies: ["OCRData"]),
+        .testTarget(name: "OCRDataTests", dependencies: ["OCRData", "OCRPreprocess"]),
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
-        .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCRTrain", "OCRCore", "Imaging"]),
+        .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCREval", "OCRTrain", "OCRCore", "Imaging"]),
         .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
                     resources: [.copy("Fixtures")]),
         // Python/: the independent checker (onnx + onnxruntime from scripts/test-venv.sh).
-        .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference"], exclude: ["Python"]),
+        .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference", "OCRRun"], exclude: ["Python"]),
     ],
     cxxLanguageStandard: .cxx17
 )

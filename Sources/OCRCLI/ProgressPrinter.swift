@@ -1,5 +1,5 @@
 import Foundation
-import OCRTrain
+import OCREval
 
 /// Shows training events: a one-line progress bar redrawn in place on a terminal, plain lines
 /// otherwise (CI logs, pipes). Every event also goes to `metrics.jsonl` in the run directory.
@@ -42,13 +42,11 @@ public final class ProgressPrinter {
             record(["event": "step", "step": s.step, "epoch": s.epoch, "loss": s.loss, "smoothed_loss": s.smoothedLoss,
                     "lr": s.learningRate, "samples_per_s": s.samplesPerSecond, "data_wait_share": s.dataWaitShare])
         case .evaluation(let e):
-            let s = e.summary
-            line(String(format: "eval @ step %d: line acc %.2f%% (case-insensitive %.2f%%), char acc %.2f%%, CER %.2f%%, NED %.4f, %d lines, %.0f lines/s",
-                        e.step, s.lineAccuracy * 100, s.caseInsensitiveLineAccuracy * 100, s.characterAccuracy * 100,
-                        s.characterErrorRate * 100, s.normalizedEditDistance, s.samples, e.samplesPerSecond) + (e.isBest ? "  * best" : ""))
-            record(["event": "eval", "step": e.step, "acc": s.lineAccuracy, "acc_case_insensitive": s.caseInsensitiveLineAccuracy,
-                    "char_acc": s.characterAccuracy, "cer": s.characterErrorRate, "wer": s.wordErrorRate,
-                    "norm_edit_dis": s.normalizedEditDistance, "samples": s.samples, "best": e.isBest])
+            line("eval @ step \(e.step): " + e.metrics.summaryLine
+                 + String(format: ", %.0f samples/s", e.samplesPerSecond) + (e.isBest ? "  * best \(e.metrics.main)" : ""))
+            var fields: [String: Any] = ["event": "eval", "step": e.step, "best": e.isBest]
+            for m in e.metrics.entries { fields[m.name] = m.name == "samples" ? Int(m.value) : m.value }
+            record(fields)
         case .checkpoint(let path, let reason):
             line("saved \(path) (\(reason))")
             record(["event": "checkpoint", "path": path, "reason": reason])

@@ -1,6 +1,6 @@
 import NN
 import OCRModels
-import OCRTrain
+import OCRRun
 import Torch
 
 /// Writes a recogniser as an ONNX model (opset 17) from its Swift module tree.

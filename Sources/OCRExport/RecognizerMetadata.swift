@@ -3,7 +3,7 @@ import Imaging
 import OCRCore
 import OCRData
 import OCRModels
-import OCRTrain
+import OCRRun
 
 /// What an exported recogniser says about itself in `metadata_props` - the contract with the
 /// inference side (`OCRInference`) and with RapidOCR-style readers, which take the charset from

@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
 import OCRCore
-import OCRData
+import OCRPreprocess
 
 /// Everything needed to run a recogniser, read from its ONNX file: the charset, the input layout
 /// and preprocessing, and what the output holds.

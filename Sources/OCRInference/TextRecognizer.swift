@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
 import OCRCore
-import OCRData
+import OCRPreprocess
 
 /// Reads text-line images with an ONNX recogniser (OCRKit's or PaddleOCR's): preprocessing from the
 /// model's metadata through OCRData's `RecResize` (byte for byte what the training loader feeds),

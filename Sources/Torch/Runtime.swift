@@ -38,14 +38,20 @@ public enum Torch {
     /// When any is unset this re-executes the program once with it set (the caller's own values
     /// win). Call first thing in `main`.
     public static func ensureThreadingEnvironment() {
-        let wanted = [("OPENBLAS_NUM_THREADS", "1"), ("GOMP_SPINCOUNT", "20000"), ("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1")]
-        let missing = wanted.filter { getenv($0.0) == nil }
+        let missing = zip(threadingVariables, threadingDefaults).filter { getenv($0.0) == nil }
         guard !missing.isEmpty, getenv("OCRKIT_NO_REEXEC") == nil else { return }
         for (k, v) in missing { setenv(k, v, 0) }
+        let name = (CommandLine.arguments.first ?? "ocrkit").split(separator: "/").last.map(String.init) ?? "ocrkit"
+        FileHandle.standardError.write(Data(("\(name): set " + missing.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+            + " before LibTorch loads (set them yourself to choose other values)\n").utf8))
         setenv("OCRKIT_NO_REEXEC", "1", 1)                 // never loop
         let args = CommandLine.arguments.map { strdup($0) } + [nil]
         execv("/proc/self/exe", args)                      // returns only on failure: carry on as we are
     }
+
+    /// The variables `ensureThreadingEnvironment` sets when they are unset, and their values.
+    public static let threadingVariables = ["OPENBLAS_NUM_THREADS", "GOMP_SPINCOUNT", "GLIBC_TUNABLES"]
+    static let threadingDefaults = ["1", "20000", "glibc.malloc.hugetlb=1"]
 
     /// Intra-op threads LibTorch uses.
     public static var threads: Int {

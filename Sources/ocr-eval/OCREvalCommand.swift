@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import OCRCLI
-import OCRTrain
+import OCRRun
+import OCRRun
 
 /// `ocr-eval -c CONFIG.yml --checkpoint CKPT.h5 [--data LABELS_OR_H5 ...]`: line accuracy (exact and
 /// case-insensitive), character accuracy, CER, WER, NED, a breakdown per label file or font, the
@@ -55,7 +56,7 @@ struct OCREvalCommand: ParsableCommand {
         let run = try config.map { try RecognitionRunConfig(path: $0, overrides: override) }
         let printer = try ProgressPrinter(jsonlPath: nil)
         let result = isONNX
-            ? try OnnxEvaluation.run(model: checkpoint, config: run, data: data.isEmpty ? nil : data, worstImages: worst,
+            ? try OnnxEvaluation.run(model: checkpoint, config: run?.evalSettings, data: data.isEmpty ? nil : data, worstImages: worst,
                                      events: printer.handle)
             : try CheckpointEvaluation.run(run!, checkpoint: checkpoint, data: data.isEmpty ? nil : data,
                                            useEMA: ema, worstImages: worst, events: printer.handle)

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import OCRCLI
+import OCRRun
 import OCRExport
-import OCRTrain
 
 /// `ocr-export -c CONFIG.yml --checkpoint CKPT.h5 --out DIR [--int8 --calib DATA --method entropy
 /// --max-accuracy-drop 0.5]`: model.onnx (parity-checked against LibTorch), optionally

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OCRCLI
+import OCRRun
 import OCRTrain
 
 /// `ocr-train -c CONFIG.yml [-o Key.sub=value ...]`: trains a recogniser. Ctrl-C or SIGTERM writes

@@ -1,21 +1,12 @@
 import ArgumentParser
-import OCRCLI
 
-/// `ocr`: the toolkit's umbrella command. Subcommands are thin: they parse arguments and call a library.
+/// `ocr`: the toolkit's deployment command - reading text with exported models, preparing data,
+/// scoring `.onnx` models. It links no LibTorch (`make test` checks); training, checkpoint
+/// evaluation, export and benchmarks are `ocr-train`, `ocr-eval`, `ocr-export` and `ocr-bench`.
 @main
 struct OCR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr",
-        abstract: "OCRKit: train, evaluate, export and serve OCR models on your own machine.",
-        subcommands: [DataCommand.self, PredictCommand.self, Bench.self])
-
-    static func main() {
-        ProcessSetup.prepare()
-        main(nil)
-    }
-}
-
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Print speed and memory figures.", subcommands: [FoundationBench.self, TrainingBench.self, ModelBench.self, OnnxBench.self])
+        abstract: "OCRKit: read text with exported models, prepare data, evaluate .onnx models (no LibTorch).",
+        subcommands: [DataCommand.self, PredictCommand.self, EvalCommand.self])
 }

@@ -1,6 +1,7 @@
 import Imaging
 import XCTest
 @testable import OCRData
+@testable import OCRPreprocess
 
 final class RecResizeTests: XCTestCase {
     private func solid(_ w: Int, _ h: Int, bgr: [UInt8] = [10, 128, 250]) throws -> Image {

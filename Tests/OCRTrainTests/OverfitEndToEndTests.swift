@@ -48,7 +48,7 @@ final class OverfitEndToEndTests: XCTestCase {
         _ = try trainer.run(stop: stop) { e in
             if case .step(let s) = e, s.step % 50 == 0 { print("overfit: step \(s.step) loss \(s.loss)") }
             if case .evaluation(let ev) = e {
-                accuracy = ev.summary.lineAccuracy
+                accuracy = ev.metrics["acc"] ?? 0
                 print("overfit: step \(ev.step) line accuracy \(accuracy)")
                 if accuracy == 1 { stop.request("learnt") }
             }

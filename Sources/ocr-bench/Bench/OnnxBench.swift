@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OCRCLI
+import OCRRun
 import OCRExport
 import OCRInference
 import Torch

@@ -1,7 +1,6 @@
 import Foundation
 import OCRCore
 import OCRData
-import Torch
 
 /// Scores a recogniser on batches: greedy CTC decoding of its logits, then OCRCore's metrics.
 /// Past the model output everything is plain Swift on arrays.
@@ -34,20 +33,6 @@ public struct RecognitionEvaluator {
         /// The worst misread lines (up to max(keepWorstImages, 50)), worst first; images attached when kept.
         public var worst: [Prediction]
         public var samplesPerSecond: Double
-    }
-
-    /// Runs `forward` (B x 3 x H x W -> logits B x T x C) over every batch `next` yields, in no-grad mode.
-    public func evaluate(next: () throws -> LineBatch?, forward: (Tensor) throws -> Tensor) throws -> Result {
-        let decoder = CTCGreedyDecoder(charset: charset, scores: .probabilities)
-        return try noGrad {
-            try evaluate(next: next) { batch in
-                let x = try Tensor(batch.pixels, shape: batch.shape)
-                let probs = try forward(x).softmax(dim: 2)                 // B x T x C
-                let (b, t, c) = (probs.size(0), probs.size(1), probs.size(2))
-                let values = try probs.toArray(Float.self)                 // host sync: decoding is plain Swift
-                return try decoder.decodeBatch(values, batch: b, steps: t, classes: c)
-            }
-        }
     }
 
     /// Scores what `recognize` reads from every batch `next` yields (one decoded line per batch

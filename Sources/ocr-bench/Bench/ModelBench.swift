@@ -1,5 +1,6 @@
 import ArgumentParser
 import OCRCLI
+import OCRRun
 import OCRModels
 import OCRTrain
 

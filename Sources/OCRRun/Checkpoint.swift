@@ -1,6 +1,7 @@
 import Foundation
 import HDF5
 import NN
+import OCREval
 import Torch
 
 /// Where a run stands: everything besides tensors that resume needs.
@@ -26,11 +27,13 @@ public struct TrainingProgress: Sendable, Equatable, Codable {
 /// /optimizer/<group>/<parameter path>/<key> LibTorch optimizer state (exp_avg, step, ...); attr kind
 /// /rng/torch                               LibTorch's CPU generator state (uint8)
 /// /config   (string)                       the resolved YAML config
-/// /charset  (string)                       the dictionary text, one character per line; attr use_space_char
 /// /preprocess (string)                     input shape, resize policy, normalisation: must match to resume
-/// /metrics  (string)                       JSON of the latest evaluation
-/// attributes on /: ocrkit.kind = "checkpoint", ocrkit.format = 1, progress (JSON)
+/// /metrics  (string)                       JSON of the evaluation this checkpoint was kept for
+/// /task/<name> (string)                    the task's own entries; attr kind on /task (rec, cls, det).
+///                                          rec: /task/charset (one character per line; attr use_space_char)
+/// attributes on /: ocrkit.kind = "checkpoint", ocrkit.format = 2, progress (JSON)
 /// ```
+/// Format 1 (before tasks) kept the charset at /charset; it reads as a rec checkpoint.
 /// Written to a temporary file and renamed, so a crash never leaves a torn checkpoint.
 public struct Checkpoint {
     public var model: [String: Tensor] = [:]
@@ -42,21 +45,34 @@ public struct Checkpoint {
     public var rng: Tensor?
     public var progress = TrainingProgress()
     public var config = ""
-    public var charset = ""
-    public var useSpaceChar = false
+    /// What the task adds (a cls or det checkpoint has no charset).
+    public var task = TaskEntries(kind: .rec)
     public var preprocess = ""
     public var metrics = "{}"
 
     public init() {}
 
     public static let kind = "checkpoint"
+    public static let format = 2
+
+    /// A recogniser's dictionary text ("" for other tasks).
+    public var charset: String {
+        get { task.strings["charset"] ?? "" }
+        set { task.strings["charset"] = newValue }
+    }
+
+    /// A recogniser's use_space_char.
+    public var useSpaceChar: Bool {
+        get { task.strings["use_space_char"] == "true" }
+        set { task.strings["use_space_char"] = newValue ? "true" : "false" }
+    }
 
     public func write(to path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         try H5File.writeAtomically(to: path) { file in
             try file.attributes.set("ocrkit.kind", Checkpoint.kind)
-            try file.attributes.set("ocrkit.format", 1)
+            try file.attributes.set("ocrkit.format", Checkpoint.format)
             try file.attributes.set("progress", String(decoding: try JSONEncoder().encode(progress), as: UTF8.self))
             try TensorStore.write(model.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: file.createGroup("model"))
             if let ema {
@@ -76,8 +92,12 @@ public struct Checkpoint {
             }
             if let rng { try TensorStore.write([("torch", rng)], to: file.createGroup("rng")) }
             try file.write(string: config, to: "config")
-            let cs = try file.write(string: charset, to: "charset")
-            try cs.attributes.set("use_space_char", useSpaceChar ? 1 : 0)
+            let t = try file.createGroup("task")
+            try t.attributes.set("kind", task.kind.rawValue)
+            for (name, value) in task.strings.sorted(by: { $0.key < $1.key }) where name != "use_space_char" {
+                let d = try t.write(string: value, to: name)
+                if name == "charset" { try d.attributes.set("use_space_char", useSpaceChar ? 1 : 0) }
+            }
             try file.write(string: preprocess, to: "preprocess")
             try file.write(string: metrics, to: "metrics")
         }
@@ -116,17 +136,39 @@ public struct Checkpoint {
         }
         if try file.contains("rng/torch") { c.rng = try TensorStore.read("rng/torch", from: file.root()) }
         c.config = try file.readString("config")
-        c.charset = try file.readString("charset")
-        c.useSpaceChar = (try? file.dataset("charset").attributes.int("use_space_char")) == 1
+        if try file.contains("task") {
+            let kind = try file.group("task").attributes.string("kind")
+            guard let k = TaskKind(rawValue: kind) else {
+                throw TrainError("\(path): unknown task kind '\(kind)' (known: \(TaskKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            c.task = TaskEntries(kind: k)
+            for name in try file.group("task").members() {
+                c.task.strings[name] = try file.readString("task/" + name)
+            }
+            if c.task.strings["charset"] != nil {
+                c.useSpaceChar = (try? file.dataset("task/charset").attributes.int("use_space_char")) == 1
+            }
+        } else {                                    // format 1: a recogniser, charset at the root
+            c.charset = try file.readString("charset")
+            c.useSpaceChar = (try? file.dataset("charset").attributes.int("use_space_char")) == 1
+        }
         c.preprocess = try file.readString("preprocess")
         c.metrics = (try? file.readString("metrics")) ?? "{}"
         return c
     }
 }
 
-/// A training error with a message meant for the user (names the file, key or step).
-public struct TrainError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+/// The task a run trains: PaddleOCR's `Architecture.model_type`.
+public enum TaskKind: String, Sendable, Codable, CaseIterable {
+    case rec, cls, det
+}
+
+/// A task's own checkpoint entries: its kind and named strings (a recogniser's charset).
+public struct TaskEntries: Sendable, Equatable {
+    public var kind: TaskKind
+    public var strings: [String: String] = [:]
+    public init(kind: TaskKind, strings: [String: String] = [:]) {
+        self.kind = kind
+        self.strings = strings
+    }
 }

@@ -3,7 +3,7 @@ import OCRData
 import OCRExport
 import OCRInference
 import OCRModels
-import OCRTrain
+import OCRRun
 import Torch
 
 /// `ocr-export`: a checkpoint to a deployable ONNX model, and optionally an INT8 one, each checked
@@ -79,7 +79,7 @@ public struct ExportJob {
         let candidate = options.out + "/model.rejected.onnx"
         try model.write(to: candidate)
         let info = try RecognitionModelInfo(session: InferenceSession(path: candidate))
-        let real = try prepared(OnnxEvaluation.loader(for: info, config: config, data: options.evalData), images: 1)
+        let real = try prepared(OnnxEvaluation.loader(for: info, config: config.evalSettings, data: options.evalData), images: 1)
         let parity = try ParityCheck.run(modelAt: candidate, against: recognizer, realInputs: real.map { try Tensor($0.values, shape: $0.shape) },
                                          limit: options.parityLimit)
         log(parity.description)
@@ -97,7 +97,7 @@ public struct ExportJob {
         if options.int8 {
             var calibrationSection = config.train
             calibrationSection.dataset.transforms.augment = nil
-            let calibrationLoader = try OnnxEvaluation.loader(for: info, config: config, data: options.calibrationData,
+            let calibrationLoader = try OnnxEvaluation.loader(for: info, config: config.evalSettings, data: options.calibrationData,
                                                               section: options.calibrationData == nil ? calibrationSection : nil)
             let batches = try prepared(calibrationLoader, images: options.calibrationImages)
             guard !batches.isEmpty else { throw QuantizationError("the calibration data gave no lines") }
@@ -141,7 +141,7 @@ public struct ExportJob {
     // MARK: - measurements
 
     private func accuracy(_ path: String, log: (String) -> Void) throws -> Double {
-        let result = try OnnxEvaluation.run(model: path, config: config, data: options.evalData, worstImages: 0) { _ in }
+        let result = try OnnxEvaluation.run(model: path, config: config.evalSettings, data: options.evalData, worstImages: 0) { _ in }
         let acc = result.metrics.overall.lineAccuracy
         log("line accuracy of \(URL(fileURLWithPath: path).lastPathComponent): " + String(format: "%.2f%%", acc * 100)
             + " (\(result.metrics.overall.samples) lines)")

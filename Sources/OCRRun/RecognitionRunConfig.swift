@@ -1,10 +1,9 @@
 import Foundation
 import OCRCore
 import OCRData
+import OCREval
 import OCRModels
 import Torch
-
-extension LineBatchStream: BatchSource {}
 
 /// A PaddleOCR-style recognition config, loaded, overridden (`-o Key.sub=value`), decoded strictly
 /// (every unknown key is an error naming it) and turned into the run's parts: charset, model,
@@ -83,7 +82,7 @@ public struct RecognitionRunConfig {
     }
 
     /// A data section with its relative paths resolved against the config's folder.
-    func resolved(_ section: RecDataSection) -> RecDataSection {
+    public func resolved(_ section: RecDataSection) -> RecDataSection {
         var s = section
         s.dataset.dataDir = s.dataset.dataDir.isEmpty ? s.dataset.dataDir : resolve(s.dataset.dataDir)
         s.dataset.labelFileList = s.dataset.labelFileList.map(resolve)
@@ -100,38 +99,12 @@ public struct RecognitionRunConfig {
         try resolved(section).makeLoader(charset: charset, maxTextLength: global.maxTextLength, seed: seed)
     }
 
-    /// Everything a training run needs, with data reports emitted as messages.
-    public func makeTrainer(events: (TrainEvent) -> Void) throws -> RecognitionTrainer {
-        let charset = try self.charset()
-        let model = try makeModel(charset: charset)
-        if let w = model.fixedInputWidth, w != inputShape[2] {
-            throw TrainError("Architecture fixes the input width to \(w) but Train's RecResizeImg.image_shape gives \(inputShape[2])")
-        }
-        let trainLoader = try makeLoader(train, charset: charset, seed: global.seed)
-        events(.message("train data:\n" + Self.describe(trainLoader)))
-        var evalSource: BatchSource?
-        if let eval {
-            let evalLoader = try makeLoader(eval, charset: charset, seed: global.seed &+ 1)
-            events(.message("eval data:\n" + Self.describe(evalLoader)))
-            evalSource = LineBatchStream(evalLoader)
-        }
-        var setup = RecognitionTrainer.Setup(
-            model: model, forward: { [bf16 = global.bf16] x in try Torch.withBF16Autocast(bf16) { try model(x) }.to(.float32) },
-            charset: charset, global: global, optimizer: optimizer, resolvedConfig: try tree.yaml(), preprocess: preprocess,
-            train: LineBatchStream(trainLoader), eval: evalSource)
-        setup.metricOptions = metricOptions
-        setup.mainIndicator = metric.mainIndicator ?? "acc"
-        events(.message("charset: \(charset); model \(architecture.algorithm), input \(inputShape), "
-                        + "T = \(model.outputLength(forWidth: inputShape[2])) steps"))
-        return try RecognitionTrainer(setup, events: events)
-    }
-
     /// The loader's size and its dataset's report, for messages.
-    public static func describe(_ loader: LineLoader) -> String {
-        var text = "  \(loader.dataset.count) samples, \(loader.batchesPerEpoch) batches of \(loader.options.batchSize) per epoch"
-        if let r = (loader.dataset as? DataReporting)?.report {
-            text += "\n" + r.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
-        }
-        return text
+    public static func describe(_ loader: LineLoader) -> String { EvalData.describe(loader) }
+
+    /// What evaluating data needs from this config (for OCREval, which cannot see the run config).
+    public var evalSettings: EvalSettings {
+        EvalSettings(eval: eval.map(resolved), train: resolved(train), maxTextLength: global.maxTextLength,
+                     threads: global.threads, seed: global.seed, metricOptions: metricOptions)
     }
 }

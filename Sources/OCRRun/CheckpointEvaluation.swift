@@ -2,6 +2,7 @@ import Foundation
 import NN
 import OCRCore
 import OCRData
+import OCREval
 import OCRModels
 import Torch
 
@@ -24,34 +25,6 @@ public enum CheckpointEvaluation {
         return (model, charset, c)
     }
 
-    /// An Eval section for other data: `.h5` files become a PackedDataSet, anything else label
-    /// files whose image paths are relative to the label file's folder (as `ocr data render` writes them).
-    public static func section(for data: [String], like base: RecDataSection) throws -> RecDataSection {
-        var s = base
-        s.dataset.synthetic = nil
-        s.dataset.ratioList = nil
-        s.loader.shuffle = false
-        s.loader.dropLast = false
-        let packed = data.filter { $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }
-        if packed.count == data.count {
-            s.dataset.name = "PackedDataSet"
-            s.dataset.files = data
-            s.dataset.labelFileList = []
-        } else if packed.isEmpty {
-            let dirs = Set(data.map { ($0 as NSString).deletingLastPathComponent })
-            guard dirs.count == 1 else {
-                throw TrainError("--data: label files from different folders (\(dirs.sorted().joined(separator: ", "))); image paths are taken relative to one data folder - give files from one folder, or pack them with `ocr data pack`")
-            }
-            s.dataset.name = "SimpleDataSet"
-            s.dataset.labelFileList = data
-            s.dataset.files = []
-            s.dataset.dataDir = dirs.first!.isEmpty ? "." : dirs.first!
-        } else {
-            throw TrainError("--data: give either .h5 packs or label files, not both")
-        }
-        return s
-    }
-
     public static func run(_ run: RecognitionRunConfig, checkpoint: String, data: [String]?, useEMA: Bool = false,
                            worstImages: Int = 20, events: (TrainEvent) -> Void) throws -> RecognitionEvaluator.Result {
         Torch.threads = run.global.threads
@@ -59,7 +32,7 @@ public enum CheckpointEvaluation {
         guard let base = run.eval ?? (data != nil ? run.train : nil) else {
             throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
         }
-        let section = try data.map { try self.section(for: $0, like: base) } ?? base
+        let section = try data.map { try EvalData.section(for: $0, like: base) } ?? base
         let loader = try run.makeLoader(section, charset: charset, seed: run.global.seed &+ 1)
         events(.message("evaluating \(checkpoint) on:\n" + RecognitionRunConfig.describe(loader)))
         let stream = LineBatchStream(loader)

@@ -2,7 +2,6 @@ import Foundation
 import OCRCore
 import OCRData
 import OCRInference
-import OCRTrain
 
 /// `ocr-eval` on an exported `.onnx` recogniser: the model's own preprocessing (from its metadata)
 /// drives the training loader, and `RecognitionEvaluator` scores the lines - the same loader and
@@ -12,16 +11,16 @@ import OCRTrain
 /// evaluation) does; `ocr predict` widens batches of PaddleOCR models to the widest line instead.
 public enum OnnxEvaluation {
     /// Evaluates `model` on `data` (label files or packed `.h5`), or on the config's Eval data.
-    /// `run` is optional: it supplies the Eval section, `Global.max_text_length`, `Global.threads` and
-    /// the metric options; without it `data` is required and those take their defaults.
-    public static func run(model: String, config run: RecognitionRunConfig?, data: [String]?, worstImages: Int = 20,
+    /// `run` is optional: the run config's Eval section, `Global.max_text_length`, `Global.threads` and
+    /// metric options; without it `data` is required and those take their defaults.
+    public static func run(model: String, config run: EvalSettings?, data: [String]?, worstImages: Int = 20,
                            events: (TrainEvent) -> Void) throws -> RecognitionEvaluator.Result {
-        let recognizer = try TextRecognizer(modelPath: model, options: .init(intraOpThreads: run?.global.threads ?? 0, interOpThreads: 1))
+        let recognizer = try TextRecognizer(modelPath: model, options: .init(intraOpThreads: run?.threads ?? 0, interOpThreads: 1))
         let info = recognizer.info
         let loader = try self.loader(for: info, config: run, data: data)
         events(.message("evaluating \(model) (\(info.origin == .ocrkit ? "OCRKit" : "PaddleOCR") recogniser, \(info.charset), "
                         + "input \(info.resize.imageShape.map(String.init).joined(separator: "x")), ONNX Runtime "
-                        + "\(InferenceSession.runtimeVersion)) on:\n" + RecognitionRunConfig.describe(loader)))
+                        + "\(InferenceSession.runtimeVersion)) on:\n" + EvalData.describe(loader)))
         let stream = LineBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)
         defer { stream.close() }
@@ -34,7 +33,7 @@ public enum OnnxEvaluation {
 
     /// A loader over `data` (or the config's Eval data, or `section` when given) that prepares
     /// lines with the model's own preprocessing, in order, without augmentation.
-    public static func loader(for info: RecognitionModelInfo, config run: RecognitionRunConfig?, data: [String]?,
+    public static func loader(for info: RecognitionModelInfo, config run: EvalSettings?, data: [String]?,
                               section given: RecDataSection? = nil) throws -> LineLoader {
         let base: RecDataSection
         if let given {
@@ -46,7 +45,7 @@ public enum OnnxEvaluation {
         } else {
             throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
         }
-        var section = try data.map { try CheckpointEvaluation.section(for: $0, like: base) } ?? base
+        var section = try data.map { try EvalData.section(for: $0, like: base) } ?? base
         // The model's preprocessing, whatever the config says: it is the one the model was exported with.
         section.dataset.transforms.resize = info.resize
         section.dataset.transforms.augment = nil
@@ -56,8 +55,6 @@ public enum OnnxEvaluation {
         case .rgb, .rgba: .rgb
         case .bgr, .bgra: .bgr
         }
-        let seed = (run?.global.seed ?? 0) &+ 1
-        return try run.map { try $0.makeLoader(section, charset: info.charset, seed: seed) }
-            ?? section.makeLoader(charset: info.charset, maxTextLength: nil, seed: seed)
+        return try section.makeLoader(charset: info.charset, maxTextLength: run?.maxTextLength, seed: (run?.seed ?? 0) &+ 1)
     }
 }

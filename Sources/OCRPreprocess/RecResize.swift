@@ -56,16 +56,16 @@ public struct RecResize: Sendable, Hashable, Codable {
     /// Throws unless the shape is [1 or 3, H > 0, W > 0] and `widthMultiple` > 0.
     public func validate() throws {
         guard imageShape.count == 3, imageShape[0] == 1 || imageShape[0] == 3, imageShape[1] > 0, imageShape[2] > 0 else {
-            throw DataError("RecResize: image_shape must be [C, H, W] with C 1 or 3 and H, W > 0, got \(imageShape)")
+            throw PreprocessError("RecResize: image_shape must be [C, H, W] with C 1 or 3 and H, W > 0, got \(imageShape)")
         }
-        guard widthMultiple > 0 else { throw DataError("RecResize: width_multiple must be positive, got \(widthMultiple)") }
+        guard widthMultiple > 0 else { throw PreprocessError("RecResize: width_multiple must be positive, got \(widthMultiple)") }
         guard !(dynamicWidth && !padding) else {
-            throw DataError("RecResize: dynamic_width needs padding (without padding every image is W wide)")
+            throw PreprocessError("RecResize: dynamic_width needs padding (without padding every image is W wide)")
         }
         for (name, v) in [("mean", mean), ("std", std)] where !(v.count == 1 || v.count == imageShape[0]) || v.contains(where: { !$0.isFinite }) {
-            throw DataError("RecResize: \(name) needs 1 or \(imageShape[0]) finite values, got \(v)")
+            throw PreprocessError("RecResize: \(name) needs 1 or \(imageShape[0]) finite values, got \(v)")
         }
-        guard std.allSatisfy({ $0 != 0 }) else { throw DataError("RecResize: std must not be 0, got \(std)") }
+        guard std.allSatisfy({ $0 != 0 }) else { throw PreprocessError("RecResize: std must not be 0, got \(std)") }
     }
 
     public var channels: Int { imageShape[0] }

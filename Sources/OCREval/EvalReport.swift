@@ -1,7 +1,6 @@
 import Foundation
 import Imaging
 import OCRCore
-import OCRTrain
 
 /// An evaluation written four ways: a terminal table, JSON, Markdown, and an HTML page showing the
 /// worst samples' images with prediction and truth side by side.

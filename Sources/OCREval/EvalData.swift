@@ -1,0 +1,65 @@
+import Foundation
+import OCRCore
+import OCRData
+
+/// What evaluating data needs from a run config: its Eval (and Train) data sections with paths
+/// resolved, and the few Global and Metric settings that change how lines are read and scored.
+/// The LibTorch side builds it from the run config (`RecognitionRunConfig.evalSettings`).
+public struct EvalSettings: Sendable {
+    public var eval: RecDataSection?
+    public var train: RecDataSection?
+    public var maxTextLength: Int?
+    public var threads: Int
+    public var seed: UInt64
+    public var metricOptions: RecognitionMetrics.Options
+
+    public init(eval: RecDataSection?, train: RecDataSection?, maxTextLength: Int?, threads: Int, seed: UInt64,
+                metricOptions: RecognitionMetrics.Options) {
+        self.eval = eval
+        self.train = train
+        self.maxTextLength = maxTextLength
+        self.threads = threads
+        self.seed = seed
+        self.metricOptions = metricOptions
+    }
+}
+
+/// Data given on the command line instead of the config's Eval section.
+public enum EvalData {
+    /// An Eval section for other data: `.h5` files become a PackedDataSet, anything else label
+    /// files whose image paths are relative to the label file's folder (as `ocr data render` writes them).
+    public static func section(for data: [String], like base: RecDataSection) throws -> RecDataSection {
+        var s = base
+        s.dataset.synthetic = nil
+        s.dataset.ratioList = nil
+        s.loader.shuffle = false
+        s.loader.dropLast = false
+        let packed = data.filter { $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }
+        if packed.count == data.count {
+            s.dataset.name = "PackedDataSet"
+            s.dataset.files = data
+            s.dataset.labelFileList = []
+        } else if packed.isEmpty {
+            let dirs = Set(data.map { ($0 as NSString).deletingLastPathComponent })
+            guard dirs.count == 1 else {
+                throw TrainError("--data: label files from different folders (\(dirs.sorted().joined(separator: ", "))); image paths are taken relative to one data folder - give files from one folder, or pack them with `ocr data pack`")
+            }
+            s.dataset.name = "SimpleDataSet"
+            s.dataset.labelFileList = data
+            s.dataset.files = []
+            s.dataset.dataDir = dirs.first!.isEmpty ? "." : dirs.first!
+        } else {
+            throw TrainError("--data: give either .h5 packs or label files, not both")
+        }
+        return s
+    }
+
+    /// The loader's size and its dataset's report, for messages.
+    public static func describe(_ loader: LineLoader) -> String {
+        var text = "  \(loader.dataset.count) samples, \(loader.batchesPerEpoch) batches of \(loader.options.batchSize) per epoch"
+        if let r = (loader.dataset as? DataReporting)?.report {
+            text += "\n" + r.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        }
+        return text
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import OCRRun
+
+/// `ocr-bench`: speed and memory figures (the shim, training, a model alone, ONNX Runtime).
+@main
+struct OCRBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ocr-bench",
+        abstract: "Print speed and memory figures, compared with the last run.",
+        subcommands: [FoundationBench.self, TrainingBench.self, ModelBench.self, OnnxBench.self])
+
+    static func main() {
+        ProcessSetup.prepare()
+        main(nil)
+    }
+}
