@@ -23,6 +23,7 @@ build: deps
 test: deps
 	$(SWIFT) build -j $(JOBS) --build-tests
 	$(SWIFT) test -j $(JOBS) --skip-build
+	bash scripts/check-ocr-links.sh .build/debug/ocr
 	bash scripts/export-check.sh
 
 # AddressSanitizer over the shim, Torch and NN (a separate build folder: ASan objects differ).
@@ -31,11 +32,11 @@ test-asan: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test -j $(JOBS) --sanitize=address --scratch-path .build-asan --filter 'TorchTests|NNTests'
 
 bench: deps
-	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr
+	$(SWIFT) build -j $(JOBS) $(RELEASE) --product ocr-bench
 	$(SWIFT) build -j $(JOBS) $(RELEASE) --product torch-bench-ref
-	.build/release/ocr bench foundation --reference .build/release/torch-bench-ref
-	.build/release/ocr bench training
-	.build/release/ocr bench onnx
+	.build/release/ocr-bench foundation --reference .build/release/torch-bench-ref
+	.build/release/ocr-bench training
+	.build/release/ocr-bench onnx
 
 # From scratch vs fine-tuned from the general base model on seven unseen faces (script and
 # handwriting included), FT_MINUTES (30) of training each; per-font line accuracy. Trains the base

@@ -1,4 +1,4 @@
-// The reference for `ocr bench foundation`: the same tiny-op loop and the same CRNN-sized
+// The reference for `ocr-bench foundation`: the same tiny-op loop and the same CRNN-sized
 // training step (conv stack + BiLSTM, CTC loss, backward, AdamW) written directly in C++ against
 // LibTorch, so the Swift path's overhead is measured, not guessed.
 //

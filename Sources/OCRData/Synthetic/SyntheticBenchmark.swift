@@ -1,7 +1,7 @@
 import Foundation
 
 /// Lines per second that `renderer` renders on the calling thread: `lines` renderings of `texts`
-/// cycled over `fonts`, each from its own (seed, index) as a dataset does. For `ocr bench` and for
+/// cycled over `fonts`, each from its own (seed, index) as a dataset does. For `ocr-bench` and for
 /// sizing loader threads (a CRNN step on CPU consumes a batch of 64-256 lines).
 public func benchmarkLineRendering(fonts: [FontFile], texts: [String], renderer: LineRenderer, lines: Int = 200,
                                    seed: UInt64 = 0) throws -> Double {

@@ -2,7 +2,7 @@ import Foundation
 import NN
 import Torch
 
-/// Training-step throughput of a recogniser on random data, for `ocr bench` and regression checks.
+/// Training-step throughput of a recogniser on random data, for `ocr-bench` and regression checks.
 public enum ModelBenchmark {
     public struct Options: Sendable {
         /// Images per step.

@@ -3,7 +3,7 @@ import Foundation
 import NN
 import Torch
 
-/// `ocr bench foundation`: the shim's per-call overhead, one CRNN-sized training step next to the
+/// `ocr-bench foundation`: the shim's per-call overhead, one CRNN-sized training step next to the
 /// same graph in C++, and resident memory over many small training steps.
 struct FoundationBench: ParsableCommand {
     static let configuration = CommandConfiguration(

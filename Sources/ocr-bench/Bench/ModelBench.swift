@@ -4,9 +4,9 @@ import OCRRun
 import OCRModels
 import OCRTrain
 
-/// `ocr bench model`: one config's recogniser trained on random images (no data loading):
+/// `ocr-bench model`: one config's recogniser trained on random images (no data loading):
 /// forward, CTC, backward and AdamW per step, with and without bf16 autocast. Separates model
-/// speed from the data path that `ocr bench training` includes.
+/// speed from the data path that `ocr-bench training` includes.
 struct ModelBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",

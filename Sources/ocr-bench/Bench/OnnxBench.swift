@@ -6,7 +6,7 @@ import OCRExport
 import OCRInference
 import Torch
 
-/// `ocr bench onnx`: deployment speed under ONNX Runtime - FP32 against INT8 (U8S8 and S8S8),
+/// `ocr-bench onnx`: deployment speed under ONNX Runtime - FP32 against INT8 (U8S8 and S8S8),
 /// ms per line at batch 1 and 8, and file sizes - for OCRKit's CRNN and SVTR-Tiny (exported and
 /// quantised here) and PaddleOCR's PP-OCRv4 recogniser (FP32, as shipped). Accuracy is not
 /// measured: `ocr-export` measures it on a trained checkpoint.

@@ -8,7 +8,7 @@ import OCRModels
 import OCRTrain
 import Torch
 
-/// One `ocr bench onnx` case: `crnn-32x100`, `svtr-64x256` (OCRKit models built from a config at
+/// One `ocr-bench onnx` case: `crnn-32x100`, `svtr-64x256` (OCRKit models built from a config at
 /// that input size) or `ppocrv4-48x320` (PaddleOCR's recogniser file, timed at that size).
 struct OnnxBenchCase {
     enum Model: String, CaseIterable {

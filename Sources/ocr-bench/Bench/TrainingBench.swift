@@ -3,7 +3,7 @@ import Foundation
 import OCRData
 import OCRTrain
 
-/// `ocr bench training`: recognition training measured end to end - lines rendered on the fly,
+/// `ocr-bench training`: recognition training measured end to end - lines rendered on the fly,
 /// augmented, batched by the loader's workers, and trained on - for CRNN and SVTR-Tiny at
 /// 32x320 and 48x320. Each case runs in a child process so its peak memory is its own.
 struct TrainingBench: ParsableCommand {
@@ -56,7 +56,7 @@ struct TrainingBench: ParsableCommand {
     /// One case in a fresh process (`--child NAME`): its last output line is the JSON figures.
     private func runChild(_ name: String) throws -> Figures {
         let (status, out) = try ProcessStats.run(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, [
-            "bench", "training", "--child", name, "--batch", "\(batch)", "--steps", "\(steps)", "--warmup", "\(warmup)",
+            "training", "--child", name, "--batch", "\(batch)", "--steps", "\(steps)", "--warmup", "\(warmup)",
             "--threads", "\(threads)", "--loader-batches", "\(loaderBatches)", "--configs", configs])
         guard status == 0, let line = out.split(separator: "\n").last,
               let figures = try? JSONDecoder().decode(Figures.self, from: Data(line.utf8)) else {
