@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// OCRKit: train, evaluate, export and serve OCR models locally. Layers: see DESIGN.md / README.md.
+// OCRKit: train, evaluate, export and serve OCR models locally. Layers: see docs/DESIGN.md / README.md.
 import PackageDescription
 
 // LibTorch: Debian's libtorch-dev by default; LIBTORCH=/path selects an official distribution

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything OCRKit needs on a fresh Debian 12 machine. Idempotent: a second run
-# checks what is there and does nothing more. See DESIGN.md "Dependencies and how they are found".
+# checks what is there and does nothing more. See docs/DESIGN.md "Dependencies and how they are found".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
