@@ -5,56 +5,47 @@ import OCREval
 import OCRModels
 import Torch
 
-/// A PaddleOCR-style recognition config, loaded, overridden (`-o Key.sub=value`), decoded strictly
-/// (every unknown key is an error naming it) and turned into the run's parts: charset, model,
-/// data loaders and trainer.
+/// A PaddleOCR-style recognition config (`Architecture.model_type: rec`): the shared `RunConfig`
+/// plus the recogniser's sections, decoded strictly (every unknown key is an error naming it) and
+/// turned into the run's parts: charset, model, data loaders and trainer.
 public struct RecognitionRunConfig {
-    public var tree: ConfigTree
-    public var global: GlobalConfig
+    public var base: RunConfig
     public var architecture: ArchitectureConfig
-    public var optimizer: OptimizerConfig
-    public var loss: NamedSection
-    public var metric: NamedSection
-    public var postProcess: NamedSection
+    public var heads: TaskHeads
     public var train: RecDataSection
     public var eval: RecDataSection?
-    /// Relative paths in the config (dictionary, fonts, corpus, label files) are tried as given, then
-    /// relative to the config file's folder.
-    public var configDirectory: String
+
+    public var tree: ConfigTree { base.tree }
+    public var configDirectory: String { base.configDirectory }
+    public var global: GlobalConfig {
+        get { base.global }
+        set { base.global = newValue }
+    }
+    public var optimizer: OptimizerConfig { base.optimizer }
+    public var metric: MetricSection { heads.metric }
 
     public init(path: String, overrides: [String] = []) throws {
-        var tree = try ConfigTree(contentsOf: path)
-        // Decoding is strict, so an override may add a key the file leaves at its default.
-        try tree.applyOverrides(overrides, allowNewKeys: true)
-        try self.init(tree: tree, directory: (path as NSString).deletingLastPathComponent)
+        try self.init(RunConfig(path: path, overrides: overrides))
     }
 
     public init(tree: ConfigTree, directory: String = ".") throws {
-        self.tree = tree
-        configDirectory = directory
-        try tree.checkSections(required: ["Global", "Architecture", "Train"])
-        global = try tree.decode(GlobalConfig.self, at: "Global")
+        try self.init(RunConfig(tree: tree, directory: directory))
+    }
+
+    public init(_ base: RunConfig) throws {
+        guard base.task == .rec else {
+            throw TrainError("Architecture.model_type is \(base.task.rawValue): this config does not train a recogniser")
+        }
+        self.base = base
+        let tree = base.tree
         architecture = try tree.decode(ArchitectureConfig.self, at: "Architecture")
-        optimizer = tree.contains("Optimizer") ? try tree.decode(OptimizerConfig.self, at: "Optimizer") : OptimizerConfig()
-        loss = tree.contains("Loss") ? try tree.decode(NamedSection.self, at: "Loss") : NamedSection(name: "CTCLoss")
-        metric = tree.contains("Metric") ? try tree.decode(NamedSection.self, at: "Metric") : NamedSection(name: "RecMetric")
-        postProcess = tree.contains("PostProcess") ? try tree.decode(NamedSection.self, at: "PostProcess") : NamedSection(name: "CTCLabelDecode")
+        heads = try TaskHeads(tree: tree, task: .rec)
         train = try tree.decode(RecDataSection.self, at: "Train")
         eval = tree.contains("Eval") ? try tree.decode(RecDataSection.self, at: "Eval") : nil
-        guard loss.name == "CTCLoss" else { throw TrainError("Loss.name '\(loss.name)' is not supported: OCRKit trains CTCLoss recognisers") }
-        guard postProcess.name == "CTCLabelDecode" else { throw TrainError("PostProcess.name '\(postProcess.name)' is not supported (CTCLabelDecode)") }
-        guard metric.name == "RecMetric" else { throw TrainError("Metric.name '\(metric.name)' is not supported (RecMetric)") }
-        if let m = metric.mainIndicator, !["acc", "norm_edit_dis"].contains(m) {
-            throw TrainError("Metric.main_indicator '\(m)' is not one of acc, norm_edit_dis")
-        }
     }
 
     /// A path from the config: as given when it exists, else relative to the config's folder.
-    public func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
-        let candidate = (configDirectory as NSString).appendingPathComponent(path)
-        return FileManager.default.fileExists(atPath: candidate) ? candidate : path
-    }
+    public func resolve(_ path: String) -> String { base.resolve(path) }
 
     public func charset() throws -> Charset {
         guard let dict = global.characterDictPath else {
@@ -74,7 +65,7 @@ public struct RecognitionRunConfig {
     }
 
     public var metricOptions: RecognitionMetrics.Options {
-        metric.ignoreSpace.map { RecognitionMetrics.Options(ignoreSpace: $0) } ?? .paddleOCR
+        heads.metric.ignoreSpace.map { RecognitionMetrics.Options(ignoreSpace: $0) } ?? .paddleOCR
     }
 
     public func makeModel(charset: Charset) throws -> any Recognizer {

@@ -47,18 +47,19 @@ public struct GlobalConfig: Decodable, Sendable {
     public var freeze: [String] = []
     /// Learning-rate multipliers per module path prefix, e.g. {backbone: 0.1}.
     public var lrMult: [String: Double] = [:]
-    /// What to do with a bad label line, unreadable image or out-of-charset text: skip (report and
-    /// go on) or fail (stop at the first, naming file and line).
-    public var dataIssuePolicy = "skip"
+    /// What to do with a bad label line, unreadable image or out-of-charset text in training data:
+    /// skip (report and go on) or fail (stop at the first, naming file and line). The default of
+    /// every data section's `label_issue_policy`. Evaluation never substitutes: it counts, lists
+    /// and leaves out what it could not read.
+    public var dataIssuePolicy = LabelIssuePolicy.skip
     /// Run convolutions under bfloat16 autocast (CPU with AVX-512 BF16).
     public var bf16 = false
-    /// Evaluate on the training batches too (PaddleOCR's cal_metric_during_train).
-    public var calMetricDuringTrain = false
 
     /// PaddleOCR keys that have no meaning here; accepted so PaddleOCR configs load, and listed in a warning.
     public static let ignoredPaddleKeys = ["use_gpu", "distributed", "log_smooth_window", "save_epoch_step",
                                            "save_inference_dir", "use_visualdl", "infer_img", "infer_mode",
-                                           "save_res_path", "use_amp", "amp_level", "d2s_train_image_shape"]
+                                           "save_res_path", "use_amp", "amp_level", "d2s_train_image_shape",
+                                           "cal_metric_during_train"]
     public private(set) var ignored: [String] = []
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -68,7 +69,6 @@ public struct GlobalConfig: Decodable, Sendable {
         case useSpaceChar = "use_space_char", maxTextLength = "max_text_length", seed, threads
         case emaDecay = "ema_decay", earlyStoppingPatience = "early_stopping_patience", freeze
         case lrMult = "lr_mult", dataIssuePolicy = "data_issue_policy", bf16
-        case calMetricDuringTrain = "cal_metric_during_train"
     }
 
     struct AnyKey: CodingKey {
@@ -101,14 +101,13 @@ public struct GlobalConfig: Decodable, Sendable {
         lrMult = try c.value(.lrMult, or: lrMult)
         dataIssuePolicy = try c.value(.dataIssuePolicy, or: dataIssuePolicy)
         bf16 = try c.value(.bf16, or: bf16)
-        calMetricDuringTrain = try c.value(.calMetricDuringTrain, or: calMetricDuringTrain)
         let extra = try decoder.container(keyedBy: AnyKey.self)
         for key in GlobalConfig.ignoredPaddleKeys where extra.contains(AnyKey(stringValue: key)) {
             _ = try extra.decode(ConfigValue.self, forKey: AnyKey(stringValue: key))
             ignored.append(key)
         }
-        guard ["skip", "fail"].contains(dataIssuePolicy) else {
-            throw ConfigError(.invalidValue, path: "Global.data_issue_policy", "Global.data_issue_policy must be skip or fail, not '\(dataIssuePolicy)'")
+        guard [.skip, .fail].contains(dataIssuePolicy) else {
+            throw ConfigError(.invalidValue, path: "Global.data_issue_policy", "Global.data_issue_policy must be skip or fail, not '\(dataIssuePolicy.rawValue)'")
         }
         if let m = trainMinutes, !(m > 0) {
             throw ConfigError(.invalidValue, path: "Global.train_minutes", "Global.train_minutes must be a positive number of minutes, got \(m)")
@@ -201,14 +200,4 @@ public struct OptimizerConfig: Decodable, Sendable {
             throw ConfigError(.invalidValue, path: "Optimizer.name", "Optimizer.name '\(name)' is not one of Adam, AdamW, SGD, Momentum")
         }
     }
-}
-
-/// `Loss`, `PostProcess`, `Metric`: only CTC recognition for now; other names are rejected.
-public struct NamedSection: Decodable, Sendable {
-    public var name: String
-    /// RecMetric: the metric that picks the best checkpoint (acc or norm_edit_dis).
-    public var mainIndicator: String?
-    /// RecMetric: ignore spaces when comparing (PaddleOCR's default true).
-    public var ignoreSpace: Bool?
-    enum CodingKeys: String, CodingKey { case name, mainIndicator = "main_indicator", ignoreSpace = "ignore_space" }
 }

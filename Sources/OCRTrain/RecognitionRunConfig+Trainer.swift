@@ -26,7 +26,7 @@ extension RecognitionRunConfig {
             charset: charset, global: global, optimizer: optimizer, resolvedConfig: try tree.yaml(), preprocess: preprocess,
             train: LineBatchStream(trainLoader), eval: evalSource)
         setup.metricOptions = metricOptions
-        setup.mainIndicator = metric.mainIndicator ?? "acc"
+        setup.mainIndicator = (metric.mainIndicator ?? .acc).rawValue
         events(.message("charset: \(charset); model \(architecture.algorithm), input \(inputShape), "
                         + "T = \(model.outputLength(forWidth: inputShape[2])) steps"))
         return try RecognitionTrainer(setup, events: events)

@@ -10,7 +10,7 @@ import OCRTrain
 struct OCRTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr-train",
-        abstract: "Train or fine-tune a CRNN/SVTR text recogniser from a YAML config.",
+        abstract: "Train or fine-tune a recogniser (CRNN/SVTR) or a text-line angle classifier from a YAML config.",
         discussion: """
         The run directory (Global.save_model_dir) receives config.yml (the resolved config), metrics.jsonl,
         latest.h5 and best.h5. Resume: -o Global.checkpoints=RUN/latest.h5. Fine-tune: -o Global.pretrained_model=CKPT.h5.
@@ -24,16 +24,28 @@ struct OCRTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = try RecognitionRunConfig(path: options.config, overrides: options.override)
-        let printer = try ProgressPrinter(jsonlPath: run.global.saveModelDir + "/metrics.jsonl")
+        let base = try RunConfig(path: options.config, overrides: options.override)
+        let printer = try ProgressPrinter(jsonlPath: base.global.saveModelDir + "/metrics.jsonl")
         let stop = StopFlag()
         let signals = stop.installSignalHandlers()
-        let trainer = try run.makeTrainer(events: printer.handle)
-        let progress = try trainer.run(stop: stop, events: printer.handle)
-        withExtendedLifetime(signals) {}
+        defer { withExtendedLifetime(signals) {} }
+        // Architecture.model_type picks the task; the engine is the same.
+        let (progress, indicator): (TrainingProgress, String)
+        switch base.task {
+        case .rec:
+            let run = try RecognitionRunConfig(base)
+            progress = try run.makeTrainer(events: printer.handle).run(stop: stop, events: printer.handle)
+            indicator = (run.metric.mainIndicator ?? .acc).rawValue
+        case .cls:
+            let run = try ClassificationRunConfig(base)
+            progress = try run.makeTrainer(events: printer.handle).run(stop: stop, events: printer.handle)
+            indicator = "acc"
+        case .det:
+            throw TrainError("\(options.config): Architecture.model_type det - detection training is not built yet")
+        }
         if let best = progress.bestMetric {
-            printer.line("best \(run.metric.mainIndicator ?? "acc") " + String(format: "%.4f", best)
-                         + " at step \(progress.bestStep): \(run.global.saveModelDir)/best.h5")
+            printer.line("best \(indicator) " + String(format: "%.4f", best)
+                         + " at step \(progress.bestStep): \(base.global.saveModelDir)/best.h5")
         }
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import OCRCore
+import OCRData
+import OCRModels
+
+/// A PaddleOCR-style angle-classifier config (`Architecture.model_type: cls`, as
+/// `configs/cls/cls_mv3.yml`): the shared `RunConfig` plus the classifier's sections, decoded
+/// strictly, turned into the model and data loaders.
+public struct ClassificationRunConfig {
+    public var base: RunConfig
+    public var architecture: ArchitectureConfig
+    public var heads: TaskHeads
+    public var train: ClsDataSection
+    public var eval: ClsDataSection?
+    /// PostProcess.label_list (PaddleOCR's default ['0', '180']).
+    public var labels: ClassLabels
+
+    public var global: GlobalConfig {
+        get { base.global }
+        set { base.global = newValue }
+    }
+
+    public init(path: String, overrides: [String] = []) throws {
+        try self.init(RunConfig(path: path, overrides: overrides))
+    }
+
+    public init(_ base: RunConfig) throws {
+        guard base.task == .cls else {
+            throw TrainError("Architecture.model_type is \(base.task.rawValue): this config does not train a classifier")
+        }
+        self.base = base
+        let tree = base.tree
+        architecture = try tree.decode(ArchitectureConfig.self, at: "Architecture")
+        heads = try TaskHeads(tree: tree, task: .cls)
+        labels = try ClassLabels(heads.postProcess.labelList ?? ClassLabels.angles.labels)
+        train = try tree.decode(ClsDataSection.self, at: "Train")
+        eval = tree.contains("Eval") ? try tree.decode(ClsDataSection.self, at: "Eval") : nil
+    }
+
+    /// [C, H, W] from Train's ClsResizeImg (PaddleOCR's [3, 48, 192]).
+    public var inputShape: [Int] { train.dataset.transforms.resize.imageShape }
+
+    /// What must not change between a checkpoint and a resumed run.
+    public var preprocess: String {
+        let r = train.dataset.transforms.resize
+        return "input \(r.imageShape.map(String.init).joined(separator: "x")) keep-ratio pad-right, (x/255-0.5)/0.5, BGR"
+    }
+
+    public func makeModel() throws -> AngleClassifier {
+        let model = try ClassifierFactory.build(architecture, inputShape: inputShape)
+        guard model.classes == labels.count else {
+            throw TrainError("Architecture.Head.class_dim is \(model.classes) but PostProcess.label_list has \(labels.count) labels \(labels.labels)")
+        }
+        return model
+    }
+
+    /// A data section with its relative paths resolved against the config's folder, and
+    /// `Global.data_issue_policy` as the default of its `label_issue_policy`.
+    public func resolved(_ section: ClsDataSection) -> ClsDataSection {
+        var s = section
+        s.dataset.dataDir = s.dataset.dataDir.isEmpty ? s.dataset.dataDir : base.resolve(s.dataset.dataDir)
+        s.dataset.labelFileList = s.dataset.labelFileList.map(base.resolve)
+        if var syn = s.dataset.synthetic {
+            syn.fonts = syn.fonts.map(base.resolve)
+            syn.corpus = base.resolve(syn.corpus)
+            s.dataset.synthetic = syn
+        }
+        return s
+    }
+
+    public func makeLoader(_ section: ClsDataSection, seed: UInt64) throws -> LineLoader {
+        try resolved(section).makeLoader(labels: labels, seed: seed)
+    }
+}
