@@ -52,6 +52,25 @@ public enum CheckpointEvaluation {
         return s
     }
 
+    /// What an evaluation reads: `section` with every line once, in file order (no shuffling,
+    /// no `drop_last`), and policy `exclude` - a line whose image cannot be read is left out and
+    /// listed, never replaced by another line (which would then be scored twice).
+    public static func evaluating(_ section: RecDataSection) -> RecDataSection {
+        var s = section
+        s.dataset.labelIssuePolicy = .exclude
+        s.loader.shuffle = false
+        s.loader.dropLast = false
+        return s
+    }
+
+    /// The dataset of `section` as evaluation reads it (`evaluating(_:)`), with `run`'s relative
+    /// paths resolved and its `Global.max_text_length` (none without a config).
+    public static func dataset(_ section: RecDataSection, config run: RecognitionRunConfig?,
+                               charset: Charset) throws -> any LineDataset & DataReporting {
+        let s = evaluating(run.map { $0.resolved(section) } ?? section)
+        return try s.dataset.makeDataset(charset: charset, maxTextLength: run?.global.maxTextLength)
+    }
+
     public static func run(_ run: RecognitionRunConfig, checkpoint: String, data: [String]?, useEMA: Bool = false,
                            worstImages: Int = 20, events: (TrainEvent) -> Void) throws -> RecognitionEvaluator.Result {
         Torch.threads = run.global.threads
@@ -59,13 +78,15 @@ public enum CheckpointEvaluation {
         guard let base = run.eval ?? (data != nil ? run.train : nil) else {
             throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
         }
-        let section = try data.map { try self.section(for: $0, like: base) } ?? base
+        let section = evaluating(try data.map { try self.section(for: $0, like: base) } ?? base)
         let loader = try run.makeLoader(section, charset: charset, seed: run.global.seed &+ 1)
         events(.message("evaluating \(checkpoint) on:\n" + RecognitionRunConfig.describe(loader)))
         let stream = LineBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)
         defer { stream.close() }
         let evaluator = RecognitionEvaluator(charset: charset, options: run.metricOptions, keepWorstImages: worstImages)
-        return try evaluator.evaluate(next: stream.next, forward: { try model($0) })
+        var result = try evaluator.evaluate(next: stream.next, forward: { try model($0) })
+        result.recordNotScored(from: loader.dataset)
+        return result
     }
 }
