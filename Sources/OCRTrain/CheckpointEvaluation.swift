@@ -53,11 +53,13 @@ public enum CheckpointEvaluation {
     }
 
     /// What an evaluation reads: `section` with every line once, in file order (no shuffling,
-    /// no `drop_last`), and policy `exclude` - a line whose image cannot be read is left out and
-    /// listed, never replaced by another line (which would then be scored twice).
+    /// no `drop_last`, no `ratio_list` sampling), and policy `exclude` - a line whose image cannot
+    /// be read is left out and listed, never replaced by another line (which would then be scored
+    /// twice).
     public static func evaluating(_ section: RecDataSection) -> RecDataSection {
         var s = section
         s.dataset.labelIssuePolicy = .exclude
+        s.dataset.ratioList = nil
         s.loader.shuffle = false
         s.loader.dropLast = false
         return s

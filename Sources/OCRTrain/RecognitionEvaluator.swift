@@ -4,8 +4,9 @@ import OCRCore
 import OCRData
 import Torch
 
-/// Scores a recogniser on batches: greedy CTC decoding of its logits, then OCRCore's metrics.
-/// Past the model output everything is plain Swift on arrays.
+/// Scores a recogniser on batches (greedy CTC decoding of its logits) or on what an ONNX model
+/// read from decoded line images, with OCRCore's metrics. Past the model output everything is
+/// plain Swift on arrays.
 public struct RecognitionEvaluator {
     public let charset: Charset
     public let options: RecognitionMetrics.Options

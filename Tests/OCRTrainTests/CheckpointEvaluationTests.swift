@@ -33,7 +33,7 @@ final class CheckpointEvaluationTests: XCTestCase {
 
             """.write(toFile: labels, atomically: true, encoding: .utf8)
         try "a\nb\nc\n".write(toFile: dir + "/dict.txt", atomically: true, encoding: .utf8)
-        // Shuffled, drop_last and data_issue_policy fail: evaluation overrides all three.
+        // Shuffled, half the lines per epoch, drop_last, data_issue_policy fail: evaluation overrides all four.
         try """
             Global:
               character_dict_path: \(dir)/dict.txt
@@ -52,6 +52,7 @@ final class CheckpointEvaluationTests: XCTestCase {
                 name: SimpleDataSet
                 data_dir: \(dir)
                 label_file_list: [\(labels)]
+                ratio_list: [0.5]
                 transforms:
                   - RecResizeImg: {image_shape: [3, 32, 100]}
               loader: {shuffle: true, batch_size_per_card: 3, drop_last: true, num_workers: 2}
