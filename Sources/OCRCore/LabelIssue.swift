@@ -80,6 +80,10 @@ public enum LabelIssuePolicy: String, Sendable, Codable, CaseIterable {
     case skip
     /// Stop at the first such line with a `LabelFileError` naming file:line.
     case fail
+    /// For a label file, the same as `skip`. Datasets (OCRData) also leave a sample whose image
+    /// cannot be loaded out of its batch instead of replacing it, and keep every issue: what
+    /// evaluation uses, so each readable line is scored once and the others are listed.
+    case exclude
 }
 
 /// Thrown under `LabelIssuePolicy.fail`: the issues of the first bad line.

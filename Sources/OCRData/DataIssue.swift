@@ -71,3 +71,11 @@ public struct DataError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+/// Thrown by a dataset's `sample(at:seed:)` under policy `exclude` for a sample that cannot be
+/// loaded (its issue is already in the dataset's report). `LineLoader` leaves the sample out of
+/// its batch; any other caller sees an error naming the record.
+public struct SampleExcluded: Error, Sendable, CustomStringConvertible {
+    public var issue: DataIssue
+    public var description: String { issue.description + "\n(policy 'exclude': the sample is left out)" }
+}

@@ -29,6 +29,10 @@ public struct DataReport: Sendable, CustomStringConvertible {
     /// Counted per event: a bad image met in every epoch counts once per epoch here, but once
     /// in `totals`.
     public var substitutions = 0
+    /// Under policy `exclude` (evaluation), every record left out - label lines that could not be
+    /// used, images missing up front or failing to load - one entry per record (a record's issues
+    /// joined), in file and line order. Empty under `skip` and `fail`, which keep only `examples`.
+    public var excluded: [DataIssue] = []
 
     public init() {}
 
@@ -65,10 +69,15 @@ final class DataReportCollector: @unchecked Sendable {
     private var report = DataReport()
     private var seen = Set<String>()
     private var examplesPerCategory: [String: Int] = [:]
+    /// Every issue with its file's index, when `keepsAll`.
+    private var all: [(fileIndex: Int, issue: DataIssue)] = []
     let exampleLimit: Int
+    let keepsAll: Bool
 
-    init(files: [String], exampleLimit: Int) {
+    /// `keepsAll`: keep every issue for `DataReport.excluded` (policy `exclude`).
+    init(files: [String], exampleLimit: Int, keepsAll: Bool = false) {
         self.exampleLimit = exampleLimit
+        self.keepsAll = keepsAll
         report.files = files.map { DataReport.FileCounts(file: $0) }
     }
 
@@ -87,13 +96,41 @@ final class DataReportCollector: @unchecked Sendable {
                 examplesPerCategory[issue.category, default: 0] += 1
                 report.examples.append(issue)
             }
+            if keepsAll { all.append((fileIndex, issue)) }
             return true
         }
     }
 
     func countSubstitution() { lock.withLock { report.substitutions += 1 } }
 
-    var snapshot: DataReport { lock.withLock { report } }
+    var snapshot: DataReport {
+        lock.withLock {
+            var r = report
+            r.excluded = Self.perRecord(all)
+            return r
+        }
+    }
+
+    /// One issue per record, sorted by file, line and category: load-time issues arrive from
+    /// worker threads in any order, and the list must not depend on it.
+    static func perRecord(_ all: [(fileIndex: Int, issue: DataIssue)]) -> [DataIssue] {
+        let sorted = all.sorted { a, b in
+            (a.fileIndex, a.issue.line, a.issue.category) < (b.fileIndex, b.issue.line, b.issue.category)
+        }
+        var out = [DataIssue]()
+        var last: (file: Int, line: Int)?
+        for (f, issue) in sorted {
+            if let l = last, l.file == f, l.line == issue.line {
+                out[out.count - 1].category += "+" + issue.category
+                out[out.count - 1].message += "; " + issue.message
+                out[out.count - 1].imagePath = out[out.count - 1].imagePath ?? issue.imagePath
+            } else {
+                out.append(issue)
+                last = (f, issue.line)
+            }
+        }
+        return out
+    }
 }
 
 /// A dataset that reports what it found wrong with its inputs (`DataReport`).

@@ -11,7 +11,9 @@ import OCRCore
 /// image that is missing (`imageCheck`) becomes a `DataIssue` with its `file:line`; under
 /// policy `skip` the line is left out and counted in `report`, under `fail` the constructor
 /// throws naming the line. Images that cannot be read or decoded when a sample is loaded are
-/// handled by `SampleSubstitution` (replaced deterministically and counted, or thrown).
+/// handled by `SampleSubstitution`: replaced deterministically and counted (`skip`), thrown
+/// (`fail`), or left out by the loader (`exclude`, evaluation: `report.excluded` then lists every
+/// line left out, up front or at load time).
 ///
 /// Groups (the key of per-group metrics): the label file's name by default - files are how
 /// PaddleOCR users mix sources; `.firstFolder` uses the first folder of the image path instead
@@ -94,7 +96,8 @@ public final class LabelFileDataset: LineDataset, DataReporting, @unchecked Send
         self.options = options
         guard !options.labelFiles.isEmpty else { throw DataError("SimpleDataSet: label_file_list is empty") }
         let ratios = try RatioSampler.ratios(options.ratios, files: options.labelFiles.count, what: "SimpleDataSet")
-        let collector = DataReportCollector(files: options.labelFiles, exampleLimit: options.exampleLimit)
+        let collector = DataReportCollector(files: options.labelFiles, exampleLimit: options.exampleLimit,
+                                            keepsAll: options.policy == .exclude)
         var records = try Self.parse(options, collector: collector)
         records = try Self.checkImages(records, options, collector: collector)
 

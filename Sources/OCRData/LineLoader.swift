@@ -9,6 +9,8 @@ import OCRCore
 /// comes from `SplitMix64(seed: seed, e, UInt64.max)`, sample i is loaded with
 /// `datasetSeed(epoch: e)` and augmented with `SplitMix64(seed: seed, e, i)` - so the batches
 /// are the same whatever the number of workers, and `resume(at:)` continues exactly.
+/// A dataset under policy `exclude` (evaluation) has its unloadable samples left out: such a
+/// batch is smaller than `batchSize`, possibly empty (`batch == 0`).
 ///
 ///     let loader = LineLoader(dataset: ds, pipeline: pipeline, options: options, seed: 42)
 ///     let epoch = loader.epoch(3)               // workers start here
@@ -69,12 +71,42 @@ public final class LineLoader: Sendable {
         return try makeBatch(epoch: epoch, index: index, order: order(epoch: epoch), stats: &stats) { false }
     }
 
+    /// The samples of batch `index` of `epoch` as the dataset gives them - decoded, before
+    /// augmentation and resizing - for a consumer with preprocessing of its own (`ocr-eval` on an
+    /// ONNX model reads them through `TextRecognizer`, as `ocr predict` reads files). Excluded
+    /// samples are left out as in `batch(epoch:index:)`. `order` is `order(epoch:)`; pass it when
+    /// reading many batches (it is computed otherwise).
+    public func samples(epoch: Int, index b: Int, order: [Int]? = nil) throws -> [LineSample] {
+        let order = order ?? self.order(epoch: epoch)
+        let dsSeed = datasetSeed(epoch: epoch)
+        let position = LoaderPosition(epoch: epoch, batch: b)
+        return try indices(ofBatch: b, order: order).compactMap { try load($0, seed: dsSeed, position: position) }
+    }
+
+    /// Dataset indices of batch `b`.
+    private func indices(ofBatch b: Int, order: [Int]) -> ArraySlice<Int> {
+        let bs = max(1, options.batchSize)
+        return order[min(order.count, b * bs)..<min(order.count, (b + 1) * bs)]
+    }
+
+    /// Sample `i`, or nil when the dataset excludes it (policy `exclude`: the dataset's report
+    /// holds the issue). A batch is the samples of its indices that load, so under `exclude` it
+    /// may be smaller than `batchSize`, or empty; its contents stay a function of (seed, e, b).
+    private func load(_ i: Int, seed dsSeed: UInt64, position: LoaderPosition) throws -> LineSample? {
+        do {
+            return try dataset.sample(at: i, seed: dsSeed)
+        } catch is SampleExcluded {
+            return nil
+        } catch {
+            throw LoaderError(position: position, index: i, source: (error as? DataError)?.issue?.location, underlying: error)
+        }
+    }
+
     struct Cancelled: Error {}
 
     func makeBatch(epoch: Int, index b: Int, order: [Int], stats: inout LoaderStats,
                    cancelled: () -> Bool) throws -> LineBatch {
-        let bs = max(1, options.batchSize)
-        let indices = order[(b * bs)..<min(order.count, (b + 1) * bs)]
+        let indices = indices(ofBatch: b, order: order)
         let dsSeed = datasetSeed(epoch: epoch)
         let resize = pipeline.resize
         var lines = [RecResize.Line]()
@@ -85,13 +117,9 @@ public final class LineLoader: Sendable {
         for i in indices {
             if cancelled() { throw Cancelled() }
             var t = clock.now
-            let sample: LineSample
-            do {
-                sample = try dataset.sample(at: i, seed: dsSeed)
-            } catch {
-                throw LoaderError(position: position, index: i, source: (error as? DataError)?.issue?.location, underlying: error)
-            }
+            let loaded = try load(i, seed: dsSeed, position: position)
             stats.loadSeconds += seconds(since: &t, clock)
+            guard let sample = loaded else { continue }
             do {
                 var image = sample.image
                 if let augment = pipeline.augment {

@@ -11,7 +11,8 @@ import OCRCore
 /// and each bad record is reported as `file.h5#record` (skip) or thrown (fail). Images are read
 /// one record at a time (one hyperslab read, under a lock per file: HDF5 serialises calls
 /// anyway) and decoded outside the lock, on the caller's thread. An empty or undecodable blob is
-/// handled like a bad image of a label file (`SampleSubstitution`).
+/// handled like a bad image of a label file (`SampleSubstitution`: replaced, thrown, or left out
+/// of its batch under `exclude`).
 ///
 /// Groups: the file's `groups` dataset when present, else the file's name.
 public final class PackedDataset: LineDataset, DataReporting, @unchecked Sendable {
@@ -83,7 +84,8 @@ public final class PackedDataset: LineDataset, DataReporting, @unchecked Sendabl
         let packs = try options.files.enumerated().map { i, path in
             try Pack(path: path, defaultGroup: names.filter { $0 == names[i] }.count > 1 ? path : names[i])
         }
-        let collector = DataReportCollector(files: options.files, exampleLimit: options.exampleLimit)
+        let collector = DataReportCollector(files: options.files, exampleLimit: options.exampleLimit,
+                                            keepsAll: options.policy == .exclude)
         var records = [Record]()
         var ranges = [Range<Int>]()
         for (p, pack) in packs.enumerated() {

@@ -9,7 +9,7 @@ import OCRCore
 ///         data_dir: ./train_data/
 ///         label_file_list: [./train_data/train.txt]
 ///         ratio_list: [1.0]
-///         label_issue_policy: skip       # OCRKit: skip | fail
+///         label_issue_policy: skip       # OCRKit: skip | fail (default: Global.data_issue_policy)
 ///         transforms:
 ///           - DecodeImage: {img_mode: BGR, channel_first: False}
 ///           - RecAug:
@@ -39,9 +39,11 @@ public struct RecDataSection: Decodable, Sendable {
     }
 
     /// The loader for this section. `charset` is the model's (`Global.character_dict_path`,
-    /// `use_space_char`); `maxTextLength` is `Global.max_text_length`.
-    public func makeLoader(charset: Charset, maxTextLength: Int?, seed: UInt64) throws -> LineLoader {
-        let dataset = try self.dataset.makeDataset(charset: charset, maxTextLength: maxTextLength)
+    /// `use_space_char`); `maxTextLength` is `Global.max_text_length`; `issuePolicy` is
+    /// `Global.data_issue_policy`, used unless the section sets `label_issue_policy`.
+    public func makeLoader(charset: Charset, maxTextLength: Int?, seed: UInt64,
+                           issuePolicy: LabelIssuePolicy = .skip) throws -> LineLoader {
+        let dataset = try self.dataset.makeDataset(charset: charset, maxTextLength: maxTextLength, issuePolicy: issuePolicy)
         return LineLoader(dataset: dataset, pipeline: try self.dataset.transforms.pipeline(charset: charset),
                           options: loader, seed: seed)
     }
@@ -59,8 +61,9 @@ public struct RecDatasetConfig: Decodable, Sendable {
     public var files: [String]
     /// Fraction of each file drawn per epoch: one value or one per file.
     public var ratioList: [Double]?
-    /// OCRKit: what to do with a bad line or image (report and leave out, or stop).
-    public var labelIssuePolicy: LabelIssuePolicy
+    /// OCRKit: what to do with a bad line or image (report and leave out, or stop); nil: the
+    /// policy given to `makeDataset` (`Global.data_issue_policy`). Evaluation sets `exclude`.
+    public var labelIssuePolicy: LabelIssuePolicy?
     /// OCRKit: what is checked about images up front (SimpleDataSet).
     public var imageCheck: LabelFileDataset.ImageCheck
     /// OCRKit: what a sample's metrics group is (SimpleDataSet).
@@ -83,7 +86,6 @@ public struct RecDatasetConfig: Decodable, Sendable {
         self.dataDir = dataDir
         self.labelFileList = labelFileList
         self.files = files
-        labelIssuePolicy = .skip
         imageCheck = .exists
         groupBy = .labelFile
         transforms = RecTransforms()
@@ -108,7 +110,12 @@ public struct RecDatasetConfig: Decodable, Sendable {
             if let one = try? c.decode(Double.self, forKey: .ratioList) { ratioList = [one] }
             else { ratioList = try c.decode([Double].self, forKey: .ratioList) }
         }
-        labelIssuePolicy = try c.decodeIfPresent(LabelIssuePolicy.self, forKey: .labelIssuePolicy) ?? .skip
+        labelIssuePolicy = try c.decodeIfPresent(LabelIssuePolicy.self, forKey: .labelIssuePolicy)
+        if labelIssuePolicy == .exclude {
+            throw DecodingError.dataCorruptedError(forKey: .labelIssuePolicy, in: c, debugDescription:
+                "label_issue_policy: exclude is not a config choice (evaluation always excludes unreadable lines, and training "
+                + "needs full batches); use skip or fail")
+        }
         imageCheck = try c.decodeIfPresent(LabelFileDataset.ImageCheck.self, forKey: .imageCheck) ?? .exists
         groupBy = try c.decodeIfPresent(LabelFileDataset.Grouping.self, forKey: .groupBy) ?? .labelFile
         transforms = try c.decodeIfPresent(RecTransforms.self, forKey: .transforms) ?? RecTransforms()
@@ -133,18 +140,21 @@ public struct RecDatasetConfig: Decodable, Sendable {
         return try c.decode([String].self, forKey: key)
     }
 
-    /// Builds the dataset; its `report` says what was left out.
-    public func makeDataset(charset: Charset?, maxTextLength: Int?) throws -> any LineDataset & DataReporting {
+    /// Builds the dataset; its `report` says what was left out. `issuePolicy` (`Global.data_issue_policy`)
+    /// applies unless `labelIssuePolicy` is set.
+    public func makeDataset(charset: Charset?, maxTextLength: Int?,
+                            issuePolicy: LabelIssuePolicy = .skip) throws -> any LineDataset & DataReporting {
         if let synthetic { return try synthetic.makeDataset(charset: charset) }
+        let policy = labelIssuePolicy ?? issuePolicy
         switch name {
         case "PackedDataSet":
             var o = PackedDataset.Options(files: files, ratios: ratioList, charset: charset, maxTextLength: maxTextLength,
-                                          policy: labelIssuePolicy)
+                                          policy: policy)
             o.decodeMode = transforms.decodeMode
             return try PackedDataset(o)
         default:
             var o = LabelFileDataset.Options(dataDir: dataDir, labelFiles: labelFileList, ratios: ratioList,
-                                             charset: charset, maxTextLength: maxTextLength, policy: labelIssuePolicy)
+                                             charset: charset, maxTextLength: maxTextLength, policy: policy)
             o.imageCheck = imageCheck
             o.grouping = groupBy
             o.decodeMode = transforms.decodeMode

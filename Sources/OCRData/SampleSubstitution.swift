@@ -8,6 +8,8 @@ import OCRCore
 /// same whichever worker meets it, and batches stay deterministic. Records known to be bad are
 /// remembered, so later epochs skip them without touching the disk (same result, less work).
 /// `fail`: a `DataError` naming the record's `file:line` is thrown.
+/// `exclude` (evaluation): `SampleExcluded` is thrown and `LineLoader` leaves the sample out of its
+/// batch - a replacement would score another line twice and hide the failure.
 final class SampleSubstitution: @unchecked Sendable {
     struct Failure: Error {
         var issue: DataIssue
@@ -36,8 +38,10 @@ final class SampleSubstitution: @unchecked Sendable {
         case .success(let s): return s
         case .failure(let f): failure = f
         }
-        guard policy == .skip else {
-            throw DataError(issue: failure.issue, hint: "issue policy is 'fail'; fix or remove the line, or use 'skip'")
+        switch policy {
+        case .skip: break
+        case .exclude: throw SampleExcluded(issue: failure.issue)
+        case .fail: throw DataError(issue: failure.issue, hint: "issue policy is 'fail'; fix or remove the line, or use 'skip'")
         }
         var rng = SplitMix64(seed: seed, UInt64(index), 0x5375_6273_7469_7475)
         for _ in 0..<maxAttempts {

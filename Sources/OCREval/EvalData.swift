@@ -54,6 +54,27 @@ public enum EvalData {
         return s
     }
 
+    /// What an evaluation reads: `section` with every line once, in file order (no shuffling,
+    /// no `drop_last`, no `ratio_list` sampling), and policy `exclude` - a line whose image cannot
+    /// be read is left out and listed, never replaced by another line (which would then be scored
+    /// twice).
+    public static func evaluating(_ section: RecDataSection) -> RecDataSection {
+        var s = section
+        s.dataset.labelIssuePolicy = .exclude
+        s.dataset.ratioList = nil
+        s.loader.shuffle = false
+        s.loader.dropLast = false
+        return s
+    }
+
+    /// The dataset of `section` as evaluation reads it (`evaluating(_:)`), with the run's
+    /// `Global.max_text_length` (none without a config). Sections from `EvalSettings` have their
+    /// paths resolved already.
+    public static func dataset(_ section: RecDataSection, settings run: EvalSettings?,
+                               charset: Charset) throws -> any LineDataset & DataReporting {
+        try evaluating(section).dataset.makeDataset(charset: charset, maxTextLength: run?.maxTextLength)
+    }
+
     /// The loader's size and its dataset's report, for messages.
     public static func describe(_ loader: LineLoader) -> String {
         var text = "  \(loader.dataset.count) samples, \(loader.batchesPerEpoch) batches of \(loader.options.batchSize) per epoch"

@@ -1,14 +1,19 @@
 import Foundation
 import Imaging
 import OCRCore
+import OCRData
 
 /// An evaluation written four ways: a terminal table, JSON, Markdown, and an HTML page showing the
-/// worst samples' images with prediction and truth side by side.
+/// worst samples' images with prediction and truth side by side. Each starts with how many lines
+/// were scored and how many could not be read, and lists the latter by `file:line` (all of them;
+/// the terminal the first `notReadListed`).
 public struct EvalReport {
     public var title: String
     public var result: RecognitionEvaluator.Result
     public var worstCount = 20
     public var confusionCount = 15
+    /// Lines that could not be read listed in the terminal (the files list every one).
+    public var notReadListed = 20
 
     public init(title: String, result: RecognitionEvaluator.Result) {
         self.title = title
@@ -18,6 +23,11 @@ public struct EvalReport {
     var metrics: RecognitionMetrics { result.metrics }
 
     static func pct(_ v: Double) -> String { String(format: "%.2f%%", v * 100) }
+
+    /// "1021 lines scored, 3 could not be read".
+    var countsLine: String { "\(result.scoredCount) lines scored, \(result.notScored.count) could not be read" }
+
+    static let notReadHeading = "Lines that could not be read (not scored)"
 
     /// Rows: name, lines, line acc, case-insensitive acc, char acc, CER, WER, NED.
     func rows() -> [[String]] {
@@ -38,7 +48,7 @@ public struct EvalReport {
             r.enumerated().map { c, v in c == 0 ? v.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                 : String(repeating: " ", count: widths[c] - v.count) + v }.joined(separator: "  ")
         }
-        var out = [title, fmt(all[0]), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
+        var out = [title, countsLine, fmt(all[0]), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
         out += all.dropFirst().map(fmt)
         let subs = metrics.confusions.topSubstitutions(confusionCount)
         if !subs.isEmpty {
@@ -50,6 +60,13 @@ public struct EvalReport {
                 out.append("  [ed \(p.editDistance)] \(p.source): truth \(p.truth.debugDescription)  read \(p.text.debugDescription)")
             }
         }
+        if !result.notScored.isEmpty {
+            out.append("\n\(EvalReport.notReadHeading.lowercased()):")
+            out += result.notScored.prefix(notReadListed).map { "  \($0)" }
+            if result.notScored.count > notReadListed {
+                out.append("  ... and \(result.notScored.count - notReadListed) more (report.json, .md and .html list them all)")
+            }
+        }
         return out.joined(separator: "\n")
     }
 
@@ -58,6 +75,10 @@ public struct EvalReport {
         for k in metrics.groupKeys { groups[k] = EvalReport.fields(metrics.groups[k]!) }
         let doc: [String: Any] = [
             "title": title, "overall": EvalReport.fields(metrics.overall), "groups": groups,
+            "lines_scored": result.scoredCount, "lines_not_read": result.notScored.count,
+            "not_read": result.notScored.map {
+                ["location": $0.location, "category": $0.category, "reason": $0.message] as [String: Any]
+            },
             "samples_per_second": result.samplesPerSecond,
             "confusions": metrics.confusions.topSubstitutions(confusionCount).map {
                 ["truth": $0.pair.groundTruth, "read": $0.pair.prediction, "count": $0.count] as [String: Any]
@@ -78,7 +99,7 @@ public struct EvalReport {
     }
 
     public func markdown() -> String {
-        var out = ["# \(title)", "", "| " + EvalReport.header.joined(separator: " | ") + " |",
+        var out = ["# \(title)", "", countsLine, "", "| " + EvalReport.header.joined(separator: " | ") + " |",
                    "|" + String(repeating: "---|", count: EvalReport.header.count)]
         out += rows().map { "| " + $0.joined(separator: " | ") + " |" }
         let subs = metrics.confusions.topSubstitutions(confusionCount)
@@ -90,6 +111,10 @@ public struct EvalReport {
             out += ["", "## Worst lines", "", "| source | truth | read | edits |", "|---|---|---|---|"]
             out += result.worst.prefix(worstCount).map { "| \($0.source) | `\($0.truth)` | `\($0.text)` | \($0.editDistance) |" }
         }
+        if !result.notScored.isEmpty {
+            out += ["", "## \(EvalReport.notReadHeading)", ""]
+            out += result.notScored.map { "- `\($0.location)`: \($0.message)" }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -97,7 +122,7 @@ public struct EvalReport {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         }
-        var body = "<h1>\(esc(title))</h1>\n<table><tr>" + EvalReport.header.map { "<th>\(esc($0))</th>" }.joined() + "</tr>\n"
+        var body = "<h1>\(esc(title))</h1>\n<p>\(esc(countsLine))</p>\n<table><tr>" + EvalReport.header.map { "<th>\(esc($0))</th>" }.joined() + "</tr>\n"
         body += rows().map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n") + "</table>\n"
         let subs = metrics.confusions.topSubstitutions(confusionCount)
         if !subs.isEmpty {
@@ -117,6 +142,11 @@ public struct EvalReport {
                     + String(format: "<td>%.3f</td>", p.confidence) + "<td>\(esc(p.source))</td></tr>\n"
             }
             body += "</table>\n"
+        }
+        if !result.notScored.isEmpty {
+            body += "<h2>\(esc(EvalReport.notReadHeading))</h2><ul>\n"
+            body += result.notScored.map { "<li><code>\(esc($0.location))</code>: \(esc($0.message))</li>" }.joined(separator: "\n")
+            body += "</ul>\n"
         }
         return """
         <!doctype html><html><head><meta charset="utf-8"><title>\(esc(title))</title><style>

@@ -30,6 +30,10 @@ public struct TextRecognizer: Sendable {
     public let info: RecognitionModelInfo
     /// Lines per model run.
     public var batchSize: Int
+    /// Lines handed to `recognize(_:)` at a time by `ocr predict` and `ocr-eval`: they are sorted by
+    /// width within a chunk, so a line's batch (and, for models whose batches are widened to the
+    /// widest line, its padding) is the same in both - a bound on memory that keeps output flowing.
+    public var chunkSize: Int { batchSize * 16 }
     private let decoder: CTCGreedyDecoder
 
     /// Opens the model at `modelPath` and reads its metadata.

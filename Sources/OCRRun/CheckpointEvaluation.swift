@@ -32,13 +32,15 @@ public enum CheckpointEvaluation {
         guard let base = run.eval ?? (data != nil ? run.train : nil) else {
             throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
         }
-        let section = try data.map { try EvalData.section(for: $0, like: base) } ?? base
+        let section = EvalData.evaluating(try data.map { try EvalData.section(for: $0, like: base) } ?? base)
         let loader = try run.makeLoader(section, charset: charset, seed: run.global.seed &+ 1)
         events(.message("evaluating \(checkpoint) on:\n" + RecognitionRunConfig.describe(loader)))
         let stream = LineBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)
         defer { stream.close() }
         let evaluator = RecognitionEvaluator(charset: charset, options: run.metricOptions, keepWorstImages: worstImages)
-        return try evaluator.evaluate(next: stream.next, forward: { try model($0) })
+        var result = try evaluator.evaluate(next: stream.next, forward: { try model($0) })
+        result.recordNotScored(from: loader.dataset)
+        return result
     }
 }

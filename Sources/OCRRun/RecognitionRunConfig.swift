@@ -86,8 +86,10 @@ public struct RecognitionRunConfig {
         return s
     }
 
+    /// A loader for `section`; `Global.data_issue_policy` is the default of its `label_issue_policy`.
     public func makeLoader(_ section: RecDataSection, charset: Charset, seed: UInt64) throws -> LineLoader {
-        try resolved(section).makeLoader(charset: charset, maxTextLength: global.maxTextLength, seed: seed)
+        try resolved(section).makeLoader(charset: charset, maxTextLength: global.maxTextLength, seed: seed,
+                                         issuePolicy: global.dataIssuePolicy)
     }
 
     /// The loader's size and its dataset's report, for messages.

@@ -17,7 +17,8 @@ extension RecognitionRunConfig {
         events(.message("train data:\n" + Self.describe(trainLoader)))
         var evalSource: (any BatchSource<LineBatch>)?
         if let eval {
-            let evalLoader = try makeLoader(eval, charset: charset, seed: global.seed &+ 1)
+            // Evaluation reads every line once and leaves out (and lists) what it cannot read.
+            let evalLoader = try makeLoader(EvalData.evaluating(eval), charset: charset, seed: global.seed &+ 1)
             events(.message("eval data:\n" + Self.describe(evalLoader)))
             evalSource = LineBatchStream(evalLoader)
         }

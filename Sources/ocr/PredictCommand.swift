@@ -53,7 +53,7 @@ struct PredictCommand: ParsableCommand {
         var failed = 0, read = 0
         var seconds = 0.0
         // Chunks keep memory bounded and let output flow on long lists; lines are sorted within a chunk.
-        let chunk = batchSize * 16
+        let chunk = recognizer.chunkSize
         for start in stride(from: 0, to: files.count, by: chunk) {
             let t = Date()
             let results = try recognizer.recognize(files: Array(files[start..<min(start + chunk, files.count)]))

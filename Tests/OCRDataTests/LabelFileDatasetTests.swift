@@ -86,6 +86,49 @@ final class LabelFileDatasetTests: XCTestCase {
         }
     }
 
+    func testExcludePolicyLeavesBadSamplesOutAndListsEveryLine() throws {
+        let (f, labels) = try problemSet()
+        var o = options(f, [labels], policy: .exclude)
+        o.exampleLimit = 1  // examples are capped; `excluded` is complete regardless
+        let ds = try LabelFileDataset(o)
+        XCTAssertEqual(ds.records.map(\.line), [1, 4, 8], "bad label lines and the missing image are left out up front")
+        XCTAssertEqual(ds.report.excluded.map(\.location), [2, 3, 5, 6].map { "\(labels):\($0)" })
+
+        // The corrupt image is not replaced: loading it throws SampleExcluded naming its line.
+        XCTAssertEqual(try ds.sample(at: 0, seed: 7).text, "abc")
+        for _ in 0..<2 {
+            XCTAssertThrowsError(try ds.sample(at: 1, seed: 7)) { error in
+                XCTAssertEqual((error as? SampleExcluded)?.issue.location, "\(labels):4", "\(error)")
+                XCTAssertEqual((error as? SampleExcluded)?.issue.category, DataIssue.Category.undecodableImage)
+            }
+        }
+        XCTAssertEqual(try ds.sample(at: 2, seed: 7).text, "ok")
+        let r = ds.report
+        XCTAssertEqual(r.substitutions, 0)
+        XCTAssertEqual(r.count(DataIssue.Category.undecodableImage), 1, "met twice, recorded once")
+        XCTAssertEqual(r.excluded.map(\.location), [2, 3, 4, 5, 6].map { "\(labels):\($0)" }, "in line order")
+        XCTAssertEqual(r.excluded.map(\.category),
+                       ["missing-tab", "missing-image", "undecodable-image", "outside-charset", "text-too-long"])
+        XCTAssertTrue(r.excluded[2].description.contains("imgs/corrupt.png"), r.excluded[2].description)
+
+        // skip and fail keep only the examples.
+        XCTAssertEqual(try LabelFileDataset(options(f, [labels])).report.excluded.count, 0)
+    }
+
+    func testExcludedIssuesAreMergedPerRecordInFileOrder() {
+        func issue(_ file: String, _ line: Int, _ category: String) -> DataIssue {
+            DataIssue(file: file, line: line, category: category, message: "\(category) here")
+        }
+        // As worker threads may deliver them: out of order, two issues on b.txt:3.
+        let merged = DataReportCollector.perRecord([
+            (1, issue("b.txt", 3, "text-too-long")), (0, issue("a.txt", 9, "missing-image")),
+            (1, issue("b.txt", 1, "missing-tab")), (1, issue("b.txt", 3, "outside-charset")),
+        ])
+        XCTAssertEqual(merged.map(\.location), ["a.txt:9", "b.txt:1", "b.txt:3"])
+        XCTAssertEqual(merged[2].category, "outside-charset+text-too-long")
+        XCTAssertEqual(merged[2].description, "b.txt:3: outside-charset here; text-too-long here")
+    }
+
     func testDecodeCheckFindsCorruptImagesUpFront() throws {
         let (f, labels) = try problemSet()
         var o = options(f, [labels])

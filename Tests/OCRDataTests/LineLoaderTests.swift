@@ -210,6 +210,65 @@ final class LineLoaderTests: XCTestCase {
         }
     }
 
+    func testExcludedSamplesAreLeftOutOfTheirBatchesDeterministically() throws {
+        // 12 lines, 4 of them unreadable: a truncated PNG, an empty JPEG, text named .png, and a
+        // file deleted after the dataset was built.
+        let f = try DataFixture()
+        let png = try DataFixture.lineImage(seed: 5).encoded(as: .png)
+        try f.writeBytes("truncated.png", Array(png.prefix(png.count / 2)))
+        try f.writeBytes("empty.jpg", [])
+        try f.writeBytes("text.png", Array("not an image\n".utf8))
+        var lines = [String]()
+        for i in 0..<12 {
+            switch i {
+            case 2: lines.append("imgs/truncated.png\tbad2")
+            case 3: lines.append("imgs/empty.jpg\tbad3")
+            case 7: lines.append("imgs/text.png\tbad7")
+            default: lines.append("\(try f.writeImage("\(i).png", seed: UInt64(i)))\tw\(i)")
+            }
+        }
+        let labels = try f.writeLabels("eval.txt", lines)
+        func dataset() throws -> LabelFileDataset {
+            try LabelFileDataset(.init(dataDir: f.dir, labelFiles: [labels], charset: digitsCharset, policy: .exclude))
+        }
+        let ds = try dataset()
+        try FileManager.default.removeItem(atPath: f.dir + "/imgs/9.png")
+        let good = (0..<12).filter { ![2, 3, 7, 9].contains($0) }.map { "w\($0)" }
+
+        // Shuffled, several worker counts, two epochs: the same batches, every good line once.
+        for epoch in [0, 1] {
+            let runs = try [0, 1, 2].map { try all(loader(workers: $0, batch: 4, dataset: ds).epoch(epoch)) }
+            assertSame(runs[0], runs[1])
+            assertSame(runs[0], runs[2])
+            XCTAssertEqual(runs[0].count, 3, "the loader's batch count does not change")
+            XCTAssertEqual(runs[0].map(\.batch).reduce(0, +), 8)
+            XCTAssertLessThan(runs[0].map(\.batch).min()!, 4, "the unreadable lines' batches are smaller")
+            XCTAssertEqual(runs[0].flatMap(\.texts).sorted(), good.sorted())
+            XCTAssertFalse(runs[0].flatMap(\.sources).contains { $0.contains("replacing") })
+        }
+        // Recorded once each, whatever the epochs and workers.
+        XCTAssertEqual(ds.report.excluded.map(\.location), [3, 4, 8, 10].map { "\(labels):\($0)" })
+        XCTAssertEqual(ds.report.count(DataIssue.Category.undecodableImage), 3)
+        XCTAssertEqual(ds.report.count(DataIssue.Category.missingImage), 1)
+        XCTAssertEqual(ds.report.substitutions, 0)
+
+        // In file order with batches of 2, lines 3-4 (records 2, 3) make an empty batch.
+        let ordered = LineLoader(dataset: try dataset(), pipeline: augmenting(),
+                                 options: LoaderOptions(batchSize: 2, shuffle: false, workers: 2), seed: 1)
+        let batches = try all(ordered.epoch(0))
+        XCTAssertEqual(batches.map(\.batch), [2, 0, 2, 1, 2, 1], "9.png is missing up front now")
+        XCTAssertEqual(batches[1].shape, [0, 3, 32, 128])
+        XCTAssertTrue(batches[1].pixels.isEmpty && batches[1].texts.isEmpty)
+        // samples(epoch:index:) is the same selection, decoded and not resized.
+        for b in 0..<ordered.batchesPerEpoch {
+            let samples = try ordered.samples(epoch: 0, index: b)
+            XCTAssertEqual(samples.map(\.source), batches[b].sources)
+            XCTAssertEqual(samples.map(\.image.height), Array(repeating: 32, count: samples.count))
+        }
+        XCTAssertEqual(try ordered.samples(epoch: 0, index: 0).map(\.image),
+                       [try DataFixture.lineImage(seed: 0), try DataFixture.lineImage(seed: 1)])
+    }
+
     func testBatchStreamRestartsAtAnyEpochAndBatch() throws {
         let reference = try all(loader(workers: 2).epoch(5))
         let stream = LineBatchStream(loader(workers: 2))

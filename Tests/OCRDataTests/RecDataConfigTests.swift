@@ -85,10 +85,38 @@ final class RecDataConfigTests: XCTestCase {
         XCTAssertTrue(decodeError("          - RecResizeImg: {image_shape: [3, 48, 320]}", extra: "label_issue_policy: maybe")
             .contains("label_issue_policy"))
         XCTAssertTrue(decodeError("          - RecResizeImg: {image_shape: [3, 48, 320]}", extra: "data_dri: x").contains("data_dri"))
+        XCTAssertTrue(decodeError("          - RecResizeImg: {image_shape: [3, 48, 320]}", extra: "label_issue_policy: exclude")
+            .contains("evaluation always excludes"))
         // No resize op: the pipeline cannot be built.
         let tree = try ConfigTree(yaml: yaml(dataDir: "/d", labels: "/d/l.txt", transforms: "          - RecAug:"))
         let section = try tree.decode(RecDataSection.self, at: "Train")
         XCTAssertThrowsError(try section.dataset.transforms.pipeline(charset: nil))
+    }
+
+    func testGlobalIssuePolicyIsTheDefaultAndTheSectionsOwnWins() throws {
+        let f = try DataFixture()
+        try f.writeImage("a.png")
+        let labels = try f.writeLabels("train.txt", ["imgs/a.png\tab", "no tab here", "imgs/a.png\tcd"])
+        func section(_ extra: String) throws -> RecDataSection {
+            try ConfigTree(yaml: yaml(dataDir: f.dir, labels: labels, transforms: paddleTransforms, extra: extra))
+                .decode(RecDataSection.self, at: "Train")
+        }
+        // No label_issue_policy: Global.data_issue_policy decides.
+        let plain = try section("")
+        XCTAssertNil(plain.dataset.labelIssuePolicy)
+        XCTAssertThrowsError(try plain.makeLoader(charset: digitsCharset, maxTextLength: nil, seed: 0, issuePolicy: .fail)) { error in
+            XCTAssertTrue("\(error)".contains("\(labels):2"), "\(error)")
+        }
+        let skipped = try plain.makeLoader(charset: digitsCharset, maxTextLength: nil, seed: 0, issuePolicy: .skip)
+        XCTAssertEqual(skipped.dataset.count, 2)
+        XCTAssertEqual((skipped.dataset as? DataReporting)?.report.count("missing-tab"), 1)
+        XCTAssertEqual(try plain.makeLoader(charset: digitsCharset, maxTextLength: nil, seed: 0).dataset.count, 2,
+                       "without a Global policy: skip")
+        // The section's own policy overrides the global one, either way.
+        XCTAssertEqual(try section("label_issue_policy: skip").dataset
+            .makeDataset(charset: digitsCharset, maxTextLength: nil, issuePolicy: .fail).count, 2)
+        XCTAssertThrowsError(try section("label_issue_policy: fail").dataset
+            .makeDataset(charset: digitsCharset, maxTextLength: nil, issuePolicy: .skip))
     }
 
     func testPackedDataSetSection() throws {
