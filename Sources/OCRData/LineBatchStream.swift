@@ -1,12 +1,12 @@
-/// A `LineLoader` as one restartable stream of epochs: the shape of OCRTrain's `BatchSource`
+/// A `DataLoader` as one restartable stream of epochs: the shape of OCRTrain's `BatchSource`
 /// (`start(epoch:skipping:)`, `next()`, `batchesPerEpoch`, `waitSeconds`), so the trainer adopts
 /// it with `extension LineBatchStream: BatchSource {}`. Use from one thread.
-public final class LineBatchStream {
-    public let loader: LineLoader
-    private var current: LineEpoch?
+public final class BatchStream<Assembler: BatchAssembler> {
+    public let loader: DataLoader<Assembler>
+    private var current: LoaderEpoch<Assembler>?
     private var waitedInEarlierEpochs = 0.0
 
-    public init(_ loader: LineLoader) { self.loader = loader }
+    public init(_ loader: DataLoader<Assembler>) { self.loader = loader }
 
     deinit { current?.close() }
 
@@ -20,8 +20,8 @@ public final class LineBatchStream {
 
     /// The next batch of the current epoch; nil at its end. Throws `LoaderError` naming the
     /// sample when one cannot be loaded.
-    public func next() throws -> LineBatch? {
-        guard let current else { throw DataError("LineBatchStream: call start(epoch:skipping:) before next()") }
+    public func next() throws -> Assembler.Batch? {
+        guard let current else { throw DataError("BatchStream: call start(epoch:skipping:) before next()") }
         return try current.next()
     }
 

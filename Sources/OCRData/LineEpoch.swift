@@ -1,14 +1,14 @@
 import Foundation
 
-/// One epoch of batches from a `LineLoader`, in order. Use from one thread.
+/// One epoch of batches from a `DataLoader`, in order. Use from one thread.
 ///
 /// Workers start when the epoch is made and stop when it is closed, released, exhausted or
 /// fails: `close()` returns only after every worker thread has exited. A worker's error
 /// reaches the consumer at the batch it belongs to (the same point whatever the worker count),
 /// as a `LoaderError` naming the sample; the epoch is then closed and `next()` throws it again.
-public final class LineEpoch {
+public final class LoaderEpoch<Assembler: BatchAssembler> {
     public let epoch: Int
-    private let loader: LineLoader
+    private let loader: DataLoader<Assembler>
     private let state: State
     private var failure: (any Error)?
     private var inlineStats = LoaderStats()
@@ -23,7 +23,7 @@ public final class LineEpoch {
         let window: Int
         var nextClaim: Int
         var nextDeliver: Int
-        var results: [Int: Result<LineBatch, any Error>] = [:]
+        var results: [Int: Result<Assembler.Batch, any Error>] = [:]
         var cancelled = false
         var stats = LoaderStats()
 
@@ -36,7 +36,7 @@ public final class LineEpoch {
         }
     }
 
-    init(loader: LineLoader, epoch: Int, start: Int) {
+    init(loader: DataLoader<Assembler>, epoch: Int, start: Int) {
         self.loader = loader
         self.epoch = epoch
         let end = loader.batchesPerEpoch
@@ -75,7 +75,7 @@ public final class LineEpoch {
     }
 
     /// The next batch, nil at the end of the epoch. Blocks while the workers catch up.
-    public func next() throws -> LineBatch? {
+    public func next() throws -> Assembler.Batch? {
         if let failure { throw failure }
         if loader.options.workers == 0 { return try nextInline() }
         let s = state
@@ -102,7 +102,7 @@ public final class LineEpoch {
         }
     }
 
-    private func nextInline() throws -> LineBatch? {
+    private func nextInline() throws -> Assembler.Batch? {
         let b = state.nextDeliver
         guard b < state.end, !state.cancelled else { return nil }
         do {
@@ -126,7 +126,7 @@ public final class LineEpoch {
         state.cond.withLock { state.results.removeAll() }
     }
 
-    private static func work(state s: State, loader: LineLoader, epoch: Int) {
+    private static func work(state s: State, loader: DataLoader<Assembler>, epoch: Int) {
         while true {
             s.cond.lock()
             while !s.cancelled && s.nextClaim < s.end && s.nextClaim >= s.nextDeliver + s.window { s.cond.wait() }
@@ -139,12 +139,12 @@ public final class LineEpoch {
             s.cond.unlock()
 
             var stats = LoaderStats()
-            let result: Result<LineBatch, any Error>
+            let result: Result<Assembler.Batch, any Error>
             do {
                 result = .success(try loader.makeBatch(epoch: epoch, index: b, order: s.order, stats: &stats) {
                     s.cond.withLock { s.cancelled }
                 })
-            } catch is LineLoader.Cancelled {
+            } catch is DataLoader<Assembler>.Cancelled {
                 continue
             } catch {
                 result = .failure(error)

@@ -3,7 +3,7 @@ import OCRModels
 import OCRRun
 import Torch
 
-extension LineBatchStream: BatchSource {}
+extension BatchStream: BatchSource {}
 
 extension RecognitionRunConfig {
     /// Everything a training run needs, with data reports emitted as messages.
