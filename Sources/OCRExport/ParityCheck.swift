@@ -28,6 +28,8 @@ public enum ParityCheck {
     public struct Report: Sendable, Equatable, CustomStringConvertible {
         public var measurements: [Measurement]
         public var limit: Double
+        /// What was compared: the recogniser's "logits" or the classifier's "probs".
+        public var output = "logits"
         /// The largest difference over every measurement.
         public var maxAbsDiff: Double { measurements.map(\.maxAbsDiff).max() ?? 0 }
         public var passed: Bool { !measurements.isEmpty && maxAbsDiff <= limit }
@@ -36,7 +38,7 @@ public enum ParityCheck {
             let lines = measurements.map {
                 "  \($0.source), batch \($0.batch), width \($0.width): max |diff| = \(String(format: "%.2e", $0.maxAbsDiff))"
             }
-            return (["ONNX Runtime vs LibTorch logits (limit \(limit)): " + (passed ? "passed" : "FAILED")] + lines)
+            return (["ONNX Runtime vs LibTorch \(output) (limit \(limit)): " + (passed ? "passed" : "FAILED")] + lines)
                 .joined(separator: "\n")
         }
 

@@ -3,6 +3,9 @@ import Torch
 
 /// Builds a recogniser from PaddleOCR's `Architecture` section.
 public enum RecognizerFactory {
+    /// What `model_type: rec` builds (`ArchitectureConfig`'s lists also name the classifier's).
+    static let algorithms = ["CRNN", "SVTR"], heads = ["CTCHead"]
+
     /// - Parameters:
     ///   - arch: the `Architecture` section.
     ///   - classes: output classes including the CTC blank (charset size + 1).
@@ -19,8 +22,11 @@ public enum RecognizerFactory {
         guard ArchitectureConfig.knownModelTypes.contains(arch.modelType) else {
             throw ModelError.unknown("model_type", arch.modelType, known: ArchitectureConfig.knownModelTypes)
         }
-        guard ArchitectureConfig.knownAlgorithms.contains(arch.algorithm) else {
-            throw ModelError.unknown("algorithm", arch.algorithm, known: ArchitectureConfig.knownAlgorithms)
+        guard arch.modelType == "rec" else {
+            throw ModelError(.invalidConfig, "model_type \(arch.modelType) is not a recogniser (rec); ClassifierFactory builds cls models")
+        }
+        guard algorithms.contains(arch.algorithm) else {
+            throw ModelError.unknown("algorithm", arch.algorithm, known: algorithms)
         }
         if let t = arch.transform { throw ModelError.unknown("Transform", t.name, known: []) }
         guard let neckConfig = arch.neck else {
@@ -29,8 +35,8 @@ public enum RecognizerFactory {
         guard NeckConfig.knownNames.contains(neckConfig.name) else {
             throw ModelError.unknown("Neck name", neckConfig.name, known: NeckConfig.knownNames)
         }
-        guard HeadConfig.knownNames.contains(arch.head.name) else {
-            throw ModelError.unknown("Head name", arch.head.name, known: HeadConfig.knownNames)
+        guard heads.contains(arch.head.name) else {
+            throw ModelError.unknown("Head name", arch.head.name, known: heads)
         }
         let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
         let root = Path.root

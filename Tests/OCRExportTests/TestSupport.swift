@@ -45,6 +45,11 @@ func randomizeBatchNorms(_ model: Module) throws {
 /// statistic; then gamma and beta are jittered. (`ParityCheck.randomImages` is the other half:
 /// inputs with structure that deep features keep.)
 func calibrateBatchNorms(_ model: any Recognizer, on x: Tensor) throws {
+    try calibrateBatchNorms(in: model, on: x) { try model($0) }
+}
+
+/// The same for any model, run by `forward` (the angle classifier).
+func calibrateBatchNorms(in model: Module, on x: Tensor, forward: (Tensor) throws -> Tensor) throws {
     let norms = model.modules().compactMap { $0 as? BatchNorm2d }
     try noGrad {
         for bn in norms {
@@ -52,7 +57,7 @@ func calibrateBatchNorms(_ model: any Recognizer, on x: Tensor) throws {
             try bn.runningVar.fill(1)
         }
         model.train()
-        _ = try model(x)
+        _ = try forward(x)
         model.eval()
         for bn in norms {
             let m = bn.momentum

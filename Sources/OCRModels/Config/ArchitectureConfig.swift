@@ -1,5 +1,7 @@
-/// PaddleOCR's `Architecture` section for recognisers. Keys are PaddleOCR's (snake_case), so a
-/// PaddleOCR config's section decodes unchanged where OCRKit implements the named parts.
+/// PaddleOCR's `Architecture` section for recognisers (`model_type: rec`, built by
+/// `RecognizerFactory`) and the text-line angle classifier (`model_type: cls`, built by
+/// `ClassifierFactory`). Keys are PaddleOCR's (snake_case), so a PaddleOCR config's section
+/// decodes unchanged where OCRKit implements the named parts.
 ///
 /// ```yaml
 /// Architecture:
@@ -10,21 +12,23 @@
 ///   Neck: {name: SequenceEncoder, encoder_type: rnn, hidden_size: 96}
 ///   Head: {name: CTCHead, fc_decay: 0}
 /// ```
+/// PaddleOCR's `configs/cls/cls_mv3.yml`: `{model_type: cls, algorithm: CLS, Transform: null,
+/// Backbone: {name: MobileNetV3, scale: 0.35, model_name: small}, Neck: null, Head: {name: ClsHead, class_dim: 2}}`.
 public struct ArchitectureConfig: Codable, Sendable, Equatable {
-    public static let knownModelTypes = ["rec"]
-    public static let knownAlgorithms = ["CRNN", "SVTR"]
+    public static let knownModelTypes = ["rec", "cls"]
+    public static let knownAlgorithms = ["CRNN", "SVTR", "CLS"]
 
-    /// `model_type`: only rec here (detectors have their own config).
+    /// `model_type`: rec (recogniser) or cls (angle classifier); detectors have their own config.
     public var modelType: String
-    /// `algorithm`: CRNN or SVTR; names the family for post-processing and reports.
+    /// `algorithm`: CRNN or SVTR (rec), CLS (cls); names the family for post-processing and reports.
     public var algorithm: String
     /// `Transform`: an input rectification network; only null (none) is supported.
     public var transform: TransformConfig?
     /// `Backbone`: MobileNetV3 or SVTRNet.
     public var backbone: BackboneConfig
-    /// `Neck`: SequenceEncoder; required for CTC.
+    /// `Neck`: SequenceEncoder; required for CTC, absent for cls.
     public var neck: NeckConfig?
-    /// `Head`: CTCHead.
+    /// `Head`: CTCHead (rec) or ClsHead (cls).
     public var head: HeadConfig
 
     public init(modelType: String = "rec", algorithm: String, backbone: BackboneConfig, neck: NeckConfig?,
@@ -58,6 +62,12 @@ public struct ArchitectureConfig: Codable, Sendable, Equatable {
     public static let crnnMobileNetV3: ArchitectureConfig = ArchitectureConfig(
         algorithm: "CRNN", backbone: .mobileNetV3(MobileNetV3Config(modelName: "large", scale: 0.5)),
         neck: NeckConfig(encoderType: "rnn", hiddenSize: 96), head: HeadConfig(fcDecay: 0))
+
+    /// PaddleOCR's `configs/cls/cls_mv3.yml`: MobileNetV3-small x0.35 with the rec strides
+    /// (PaddleOCR builds cls backbones from `rec_mobilenet_v3.py`), no neck, ClsHead over 2 classes.
+    public static let clsMobileNetV3: ArchitectureConfig = ArchitectureConfig(
+        modelType: "cls", algorithm: "CLS", backbone: .mobileNetV3(MobileNetV3Config(modelName: "small", scale: 0.35)),
+        neck: nil, head: .clsHead(classDim: 2))
 
     /// PaddleOCR's `configs/rec/rec_svtrnet.yml` (SVTR-Tiny) without its STN: `img_size` follows
     /// the input shape; `out_char_num` stays 25 (set it to W/4 for long lines).

@@ -1,4 +1,5 @@
-/// `Architecture.Head` (PaddleOCR `CTCHead`): a Linear to the classes, or two with `mid_channels`.
+/// `Architecture.Head`: PaddleOCR's `CTCHead` for recognisers or `ClsHead` for the text-line
+/// angle classifier. Each reads only its own keys, so a key of the other head is an unknown key.
 ///
 /// ```yaml
 /// Head:
@@ -6,29 +7,56 @@
 ///   fc_decay: 0.00001      # L2 factor the trainer applies to the head's parameters (default 0.0004)
 ///   mid_channels: null     # set to insert a hidden Linear (fc1 -> fc2)
 /// ```
+/// ```yaml
+/// Head:
+///   name: ClsHead
+///   class_dim: 2           # classes (PaddleOCR's label_list ['0', '180']); required
+/// ```
 public struct HeadConfig: Codable, Sendable, Equatable {
-    public static let knownNames = ["CTCHead"]
+    public static let knownNames = ["CTCHead", "ClsHead"]
 
-    /// `name`: only CTCHead.
+    /// `name`: CTCHead or ClsHead.
     public var name: String = "CTCHead"
-    /// `fc_decay`: L2 regularisation of the head's weight and bias (read by the trainer).
+    /// `fc_decay` (CTCHead): L2 regularisation of the head's weight and bias (read by the trainer).
     public var fcDecay: Double = 0.0004
-    /// `mid_channels`: width of an extra hidden Linear; null for a single Linear.
+    /// `mid_channels` (CTCHead): width of an extra hidden Linear; null for a single Linear.
     public var midChannels: Int?
+    /// `class_dim` (ClsHead): number of classes.
+    public var classDim: Int?
 
-    public init(name: String = "CTCHead", fcDecay: Double = 0.0004, midChannels: Int? = nil) {
+    public init(name: String = "CTCHead", fcDecay: Double = 0.0004, midChannels: Int? = nil, classDim: Int? = nil) {
         self.name = name
         self.fcDecay = fcDecay
         self.midChannels = midChannels
+        self.classDim = classDim
     }
 
-    enum CodingKeys: String, CodingKey { case name, fcDecay = "fc_decay", midChannels = "mid_channels" }
+    /// PaddleOCR's `ClsHead` with `class_dim` classes.
+    public static func clsHead(classDim: Int = 2) -> HeadConfig { HeadConfig(name: "ClsHead", classDim: classDim) }
+
+    enum CodingKeys: String, CodingKey { case name, fcDecay = "fc_decay", midChannels = "mid_channels", classDim = "class_dim" }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
-        fcDecay = try c.decodeIfPresent(Double.self, forKey: .fcDecay) ?? 0.0004
-        midChannels = try c.decodeIfPresent(Int.self, forKey: .midChannels)
         try NeckConfig.check(name, HeadConfig.knownNames, "Head name", c, .name)
+        if name == "ClsHead" {
+            classDim = try c.decode(Int.self, forKey: .classDim)
+        } else {
+            fcDecay = try c.decodeIfPresent(Double.self, forKey: .fcDecay) ?? 0.0004
+            midChannels = try c.decodeIfPresent(Int.self, forKey: .midChannels)
+        }
+    }
+
+    /// Writes only the named head's keys, so the result decodes again under the strict key check.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        if name == "ClsHead" {
+            try c.encodeIfPresent(classDim, forKey: .classDim)
+        } else {
+            try c.encode(fcDecay, forKey: .fcDecay)
+            try c.encodeIfPresent(midChannels, forKey: .midChannels)
+        }
     }
 }

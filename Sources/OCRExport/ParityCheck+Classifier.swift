@@ -1,0 +1,55 @@
+import Foundation
+import OCRInference
+import OCRModels
+import Torch
+
+extension ParityCheck {
+    /// Runs an exported angle classifier through ONNX Runtime (OCRInference's session) and
+    /// compares its `probs` with the softmax of the LibTorch eval-mode logits of the module it
+    /// came from, on the same inputs. It also checks what the inference side relies on: input
+    /// `x`, output `probs`, `ocrkit.kind = cls`.
+    /// - Parameters:
+    ///   - batches: sizes of the random image-like batches (`randomImages`) at the model's input size.
+    ///   - realInputs: prepared batches of real lines (B x C x H x W), measured after the random ones.
+    ///   - limit: the largest accepted |probability difference|.
+    public static func run(modelAt path: String, against classifier: AngleClassifier, batches: [Int] = [1, 3],
+                           realInputs: [Tensor] = [], limit: Double = 1e-4) throws -> Report {
+        let session = try InferenceSession(path: path, options: .init(intraOpThreads: 1, allowSpinning: false))
+        guard session.inputNames == ["x"], session.outputNames == ["probs"], session.metadata.custom["ocrkit.kind"] == "cls" else {
+            throw ExportError.parity("\(path): an OCRKit classifier has input x, output probs and ocrkit.kind cls; got inputs "
+                                     + "\(session.inputNames), outputs \(session.outputNames), kind \(session.metadata.custom["ocrkit.kind"] ?? "none")")
+        }
+        let wasTraining = classifier.isTraining
+        classifier.eval()
+        defer { classifier.train(wasTraining) }
+
+        func measure(_ x: Tensor, source: String) throws -> Measurement {
+            let expected = try noGrad { try classifier.probabilities(x) }
+            let got = try session.run(["x": FloatTensor(x.toArray(Float.self), shape: x.shape)], outputs: ["probs"])["probs"]
+            guard let got, got.shape == expected.shape else {
+                throw ExportError.parity("\(path): ONNX Runtime gives probs \(got?.shape ?? []), LibTorch \(expected.shape) for input \(x.shape)")
+            }
+            let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
+                let d = Double(abs(p.0 - p.1))
+                return d.isNaN ? .infinity : max(m, d)                    // a NaN anywhere counts as an infinite difference
+            }
+            return Measurement(batch: x.size(0), width: x.size(3), maxAbsDiff: diff, source: source)
+        }
+
+        var measurements: [Measurement] = []
+        for batch in batches {
+            let x = try randomImages(batch: batch, channels: classifier.inputChannels, height: classifier.inputHeight,
+                                     width: classifier.inputWidth)
+            measurements.append(try measure(x, source: "random"))
+        }
+        for x in realInputs { measurements.append(try measure(x, source: "real lines")) }
+        return Report(measurements: measurements, limit: limit, output: "probs")
+    }
+
+    /// Writes `model` to a temporary file and checks it.
+    public static func run(_ model: ONNXModel, against classifier: AngleClassifier, batches: [Int] = [1, 3],
+                           limit: Double = 1e-4) throws -> Report {
+        let file = try TemporaryModel(model)
+        return try withExtendedLifetime(file) { try run(modelAt: file.path, against: classifier, batches: batches, limit: limit) }
+    }
+}
