@@ -40,8 +40,8 @@ public struct ClsDataSection: Decodable, Sendable {
 
     /// The loader for this section. Its batches' `texts` are the labels (`LineBatch.labels` stays
     /// empty): `labels.index(of:)` gives each sample's class.
-    public func makeLoader(labels: ClassLabels = .angles, seed: UInt64) throws -> LineLoader {
-        LineLoader(dataset: try dataset.makeDataset(labels: labels), pipeline: try dataset.transforms.pipeline(),
+    public func makeLoader(labels: ClassLabels = .angles, seed: UInt64, issuePolicy: LabelIssuePolicy = .skip) throws -> LineLoader {
+        LineLoader(dataset: try dataset.makeDataset(labels: labels, issuePolicy: issuePolicy), pipeline: try dataset.transforms.pipeline(),
                    options: loader, seed: seed)
     }
 }
@@ -60,7 +60,7 @@ public struct ClsDatasetConfig: Decodable, Sendable {
     /// Fraction of each file drawn per epoch: one value or one per file.
     public var ratioList: [Double]?
     /// OCRKit: what to do with a bad line or image (report and leave out, or stop).
-    public var labelIssuePolicy: LabelIssuePolicy = .skip
+    public var labelIssuePolicy: LabelIssuePolicy?
     /// OCRKit: what is checked about images up front (SimpleDataSet).
     public var imageCheck: LabelFileDataset.ImageCheck = .exists
     /// OCRKit: what a sample's metrics group is (SimpleDataSet).
@@ -116,7 +116,11 @@ public struct ClsDatasetConfig: Decodable, Sendable {
         else { labelFileList = try c.decode([String].self, forKey: .labelFileList) }
         if let one = try? c.decode(Double.self, forKey: .ratioList) { ratioList = [one] }
         else { ratioList = try c.decodeIfPresent([Double].self, forKey: .ratioList) }
-        labelIssuePolicy = try c.decodeIfPresent(LabelIssuePolicy.self, forKey: .labelIssuePolicy) ?? .skip
+        labelIssuePolicy = try c.decodeIfPresent(LabelIssuePolicy.self, forKey: .labelIssuePolicy)
+        if labelIssuePolicy == .exclude {
+            throw DecodingError.dataCorruptedError(forKey: .labelIssuePolicy, in: c, debugDescription:
+                "label_issue_policy exclude is what evaluation uses by itself; a section takes skip or fail")
+        }
         imageCheck = try c.decodeIfPresent(LabelFileDataset.ImageCheck.self, forKey: .imageCheck) ?? .exists
         groupBy = try c.decodeIfPresent(LabelFileDataset.Grouping.self, forKey: .groupBy) ?? .labelFile
         if let d = try c.decodeIfPresent(String.self, forKey: .delimiter), d != "\t" {
@@ -126,12 +130,13 @@ public struct ClsDatasetConfig: Decodable, Sendable {
 
     /// Builds the dataset: its samples' texts are labels of `labels`. Label files without
     /// `rotate_180` are checked line by line (`ClassLabels.validate`).
-    public func makeDataset(labels: ClassLabels = .angles) throws -> any LineDataset & DataReporting {
+    /// `issuePolicy` (`Global.data_issue_policy`) applies unless `labelIssuePolicy` is set.
+    public func makeDataset(labels: ClassLabels = .angles, issuePolicy: LabelIssuePolicy = .skip) throws -> any LineDataset & DataReporting {
         let base: any LineDataset & DataReporting
         if let synthetic {
             base = try synthetic.makeDataset(charset: nil)
         } else {
-            var o = LabelFileDataset.Options(dataDir: dataDir, labelFiles: labelFileList, ratios: ratioList, policy: labelIssuePolicy)
+            var o = LabelFileDataset.Options(dataDir: dataDir, labelFiles: labelFileList, ratios: ratioList, policy: labelIssuePolicy ?? issuePolicy)
             o.imageCheck = imageCheck
             o.grouping = groupBy
             o.decodeMode = transforms.decodeMode
@@ -145,5 +150,18 @@ public struct ClsDatasetConfig: Decodable, Sendable {
         }
         return try RotatedLineDataset(base: base, rotatedFraction: rotate180, uprightLabel: labels.labels[0],
                                       rotatedLabel: labels.labels[1])
+    }
+}
+
+extension ClsDataSection {
+    /// What an evaluation reads: every sample once, in order, and policy `exclude` (an unreadable
+    /// image is left out and listed, never replaced).
+    public var evaluating: ClsDataSection {
+        var s = self
+        s.dataset.labelIssuePolicy = .exclude
+        s.dataset.ratioList = nil
+        s.loader.shuffle = false
+        s.loader.dropLast = false
+        return s
     }
 }

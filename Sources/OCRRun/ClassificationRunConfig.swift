@@ -32,7 +32,10 @@ public struct ClassificationRunConfig {
         let tree = base.tree
         architecture = try tree.decode(ArchitectureConfig.self, at: "Architecture")
         heads = try TaskHeads(tree: tree, task: .cls)
-        labels = try ClassLabels(heads.postProcess.labelList ?? ClassLabels.angles.labels)
+        if let a = base.global.labelList, let b = heads.postProcess.labelList, a != b {
+            throw ConfigError(.invalidValue, path: "Global.label_list", "Global.label_list \(a) and PostProcess.label_list \(b) differ")
+        }
+        labels = try ClassLabels(heads.postProcess.labelList ?? base.global.labelList ?? ClassLabels.angles.labels)
         train = try tree.decode(ClsDataSection.self, at: "Train")
         eval = tree.contains("Eval") ? try tree.decode(ClsDataSection.self, at: "Eval") : nil
     }
@@ -69,6 +72,6 @@ public struct ClassificationRunConfig {
     }
 
     public func makeLoader(_ section: ClsDataSection, seed: UInt64) throws -> LineLoader {
-        try resolved(section).makeLoader(labels: labels, seed: seed)
+        try resolved(section).makeLoader(labels: labels, seed: seed, issuePolicy: global.dataIssuePolicy)
     }
 }

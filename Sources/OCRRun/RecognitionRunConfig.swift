@@ -40,6 +40,9 @@ public struct RecognitionRunConfig {
         let tree = base.tree
         architecture = try tree.decode(ArchitectureConfig.self, at: "Architecture")
         heads = try TaskHeads(tree: tree, task: .rec)
+        if base.global.labelList != nil {
+            throw ConfigError(.unknownKey, path: "Global.label_list", "Global.label_list names a classifier's classes; a recogniser's come from Global.character_dict_path")
+        }
         train = try tree.decode(RecDataSection.self, at: "Train")
         eval = tree.contains("Eval") ? try tree.decode(RecDataSection.self, at: "Eval") : nil
     }

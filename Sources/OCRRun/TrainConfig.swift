@@ -52,6 +52,9 @@ public struct GlobalConfig: Decodable, Sendable {
     /// every data section's `label_issue_policy`. Evaluation never substitutes: it counts, lists
     /// and leaves out what it could not read.
     public var dataIssuePolicy = LabelIssuePolicy.skip
+    /// A classifier's class labels (PaddleOCR's cls configs give them here and in
+    /// PostProcess.label_list; when both are given they must agree). Recognition configs must not set it.
+    public var labelList: [String]?
     /// Run convolutions under bfloat16 autocast (CPU with AVX-512 BF16).
     public var bf16 = false
 
@@ -68,7 +71,7 @@ public struct GlobalConfig: Decodable, Sendable {
         case pretrainedModel = "pretrained_model", characterDictPath = "character_dict_path"
         case useSpaceChar = "use_space_char", maxTextLength = "max_text_length", seed, threads
         case emaDecay = "ema_decay", earlyStoppingPatience = "early_stopping_patience", freeze
-        case lrMult = "lr_mult", dataIssuePolicy = "data_issue_policy", bf16
+        case lrMult = "lr_mult", dataIssuePolicy = "data_issue_policy", bf16, labelList = "label_list"
     }
 
     struct AnyKey: CodingKey {
@@ -101,6 +104,7 @@ public struct GlobalConfig: Decodable, Sendable {
         lrMult = try c.value(.lrMult, or: lrMult)
         dataIssuePolicy = try c.value(.dataIssuePolicy, or: dataIssuePolicy)
         bf16 = try c.value(.bf16, or: bf16)
+        labelList = try c.decodeIfPresent([String].self, forKey: .labelList)
         let extra = try decoder.container(keyedBy: AnyKey.self)
         for key in GlobalConfig.ignoredPaddleKeys where extra.contains(AnyKey(stringValue: key)) {
             _ = try extra.decode(ConfigValue.self, forKey: AnyKey(stringValue: key))

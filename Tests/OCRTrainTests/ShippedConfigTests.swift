@@ -52,8 +52,9 @@ final class ShippedConfigTests: XCTestCase {
             let tree = try ConfigTree(contentsOf: path)
             var probes = ["Global.no_such_key", "Optimizer.no_such_key", "Optimizer.lr.no_such_key", "Architecture.no_such_key",
                           "Architecture.Backbone.no_such_key", "Architecture.Head.no_such_key", "Train.no_such_key",
-                          "Train.dataset.no_such_key", "Train.loader.no_such_key", "Loss.no_such_key", "Metric.no_such_key",
-                          "PostProcess.no_such_key"]
+                          "Train.dataset.no_such_key", "Train.loader.no_such_key"]
+            // (an absent Loss/Metric/PostProcess section takes the task's defaults: probe those the file has)
+            probes += ["Loss", "Metric", "PostProcess"].filter(tree.contains).map { $0 + ".no_such_key" }
             if tree.contains("Eval") { probes += ["Eval.dataset.no_such_key", "Eval.loader.no_such_key"] }
             for key in probes {
                 var t = tree
