@@ -12,6 +12,9 @@ final class ShippedConfigTests: XCTestCase {
     func testEveryShippedRecognitionConfigDecodesAndBuildsItsModel() throws {
         let files = (FileManager.default.enumerator(atPath: Self.configsDirectory)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".yml") }.sorted()
+            // Angle-classifier configs are no recognition runs: ClassifierExportTests and
+            // ClsLabelFileTests decode configs/cls/ strictly until the training engine loads them.
+            .filter { !$0.hasPrefix("cls/") }
         XCTAssertGreaterThanOrEqual(files.count, 5, "configs under \(Self.configsDirectory): \(files)")
         for file in files {
             let path = Self.configsDirectory + "/" + file
