@@ -117,6 +117,7 @@ final class ClassifierExportTests: XCTestCase {
         let model = try ClassifierFactory.build(arch, inputShape: train.dataset.transforms.resize.imageShape)
         XCTAssertEqual(model.inputShape, [3, 48, 192])
         let labels = try XCTUnwrap(try tree.strings("PostProcess.label_list"))
+        XCTAssertEqual(try tree.strings("Global.label_list"), labels, "PaddleOCR reads Global's; PostProcess repeats it")
         let metadata = ClassifierMetadata(labels: labels, resize: train.dataset.transforms.resize, decodeMode: train.dataset.transforms.decodeMode)
         XCTAssertEqual(metadata, ClassifierMetadata())
         XCTAssertNoThrow(try ClassifierExporter.export(model: model, metadata: metadata))
