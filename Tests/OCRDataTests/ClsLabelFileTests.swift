@@ -57,6 +57,12 @@ final class ClsLabelFileTests: XCTestCase {
         XCTAssertEqual(batch.shape, [2, 3, 48, 192])
         XCTAssertEqual(Set(batch.texts), ["0", "180"])
         XCTAssertEqual(Set(batch.validWidths), [96, 192])    // ceil(48 * 60 / 30) = 96; ceil(48 * 15) = 720 -> 192
+        // ClsResizeImg pads with 0 after normalising: every row of the narrow image ends in 96 zeros.
+        let narrow = try XCTUnwrap(batch.validWidths.firstIndex(of: 96))
+        let image = batch.pixels[(narrow * 3 * 48 * 192)..<((narrow + 1) * 3 * 48 * 192)]
+        let rows = stride(from: image.startIndex, to: image.endIndex, by: 192).map { image[$0..<($0 + 192)] }
+        XCTAssertTrue(rows.allSatisfy { row in row.suffix(96).allSatisfy { $0 == 0 } && row.prefix(96).allSatisfy { abs($0) <= 1 } })
+        XCTAssertTrue(rows.contains { row in row.prefix(96).contains { $0 != 0 } })
 
         let rotated = try ConfigTree(yaml: yaml.replacingOccurrences(of: "label_file_list:", with: "rotate_180: 1\n    label_file_list:"))
             .decode(ClsDataSection.self, at: "Train")

@@ -16,15 +16,22 @@ final class ClassifierExportTests: XCTestCase {
 
     override func setUp() { Torch.seed(3) }
 
-    /// cls_mv3 at 3 x 48 x 192 with BatchNorm statistics of image-like input and a head wide
-    /// enough that the probabilities differ between images by far more than the parity limit
-    /// (a fresh head's logits are all near 0, and probabilities near 0.5 would hide a wrong export).
+    /// cls_mv3 at 3 x 48 x 192 with BatchNorm statistics of image-like input and a head that
+    /// tells such images apart: a fresh head's logits are all near 0, and a head with merely
+    /// larger weights gives every image nearly the same saturated probabilities (the pooled
+    /// features share a large common part). Either would hide a wrong export behind probabilities
+    /// that hardly move, so the head is calibrated like the norms: a random direction per class,
+    /// centred and scaled on 16 images so each logit varies between images with std 2.
     func classifier() throws -> AngleClassifier {
         let model = try ClassifierFactory.build(.clsMobileNetV3, inputShape: [3, 48, 192])
         try calibrateBatchNorms(in: model, on: lines([8, 3, 48, 192])) { try model($0) }
         try noGrad {
-            try model.head.fc.weight.normal(mean: 0, std: 0.3)
-            try model.head.fc.bias!.normal(mean: 0, std: 0.1)
+            let features = try model.head.pool(model.backbone(lines([16, 3, 48, 192]))).flatten(1)   // 16 x 200
+            let w = try Tensor.randn([2, 200])
+            let z = try features.matmul(w.transpose(0, 1))                                           // 16 x 2
+            let mean = try z.mean(dims: [0]), std = try ((z - z.mean(dims: [0])) * (z - z.mean(dims: [0]))).mean(dims: [0]).sqrt()
+            try model.head.fc.weight.copy(from: w * 2 / std.unsqueeze(1))
+            try model.head.fc.bias!.copy(from: mean * -2 / std)
         }
         return model
     }
@@ -38,7 +45,7 @@ final class ClassifierExportTests: XCTestCase {
             if b > 1 {
                 let s = try inputSensitivity(probs)
                 print("cls probabilities spread over batch \(b): \(String(format: "%.3f", s))")
-                XCTAssertGreaterThan(s, 0.05, "probabilities hardly depend on the input (max spread \(s))", file: file, line: line)
+                XCTAssertGreaterThan(s, 0.2, "probabilities hardly depend on the input (max spread \(s))", file: file, line: line)
             }
             return PythonONNXCheck.Case(input: x, expected: probs)
         }
@@ -110,6 +117,7 @@ final class ClassifierExportTests: XCTestCase {
         let model = try ClassifierFactory.build(arch, inputShape: train.dataset.transforms.resize.imageShape)
         XCTAssertEqual(model.inputShape, [3, 48, 192])
         let labels = try XCTUnwrap(try tree.strings("PostProcess.label_list"))
+        XCTAssertEqual(try tree.strings("Global.label_list"), labels, "PaddleOCR reads Global's; PostProcess repeats it")
         let metadata = ClassifierMetadata(labels: labels, resize: train.dataset.transforms.resize, decodeMode: train.dataset.transforms.decodeMode)
         XCTAssertEqual(metadata, ClassifierMetadata())
         XCTAssertNoThrow(try ClassifierExporter.export(model: model, metadata: metadata))
