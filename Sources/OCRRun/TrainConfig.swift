@@ -9,9 +9,9 @@ extension KeyedDecodingContainer {
 
 /// `Global`: the run as a whole. Keys as in PaddleOCR where PaddleOCR has them.
 public struct GlobalConfig: Decodable, Sendable {
-    /// Training stops after this many optimizer steps.
-    public var maxSteps = 2000
-    /// PaddleOCR's epoch count; when set, training stops after this many passes instead.
+    /// Training stops after this many optimizer steps (2000 when neither it nor `epoch_num` is given).
+    public var maxSteps: Int? = nil
+    /// PaddleOCR's epoch count: training stops after this many passes (or at `max_steps` if sooner).
     public var epochNum: Int?
     /// OCRKit: a training-time budget in minutes (evaluation not counted). Training stops when it is
     /// spent (or at `max_steps`, whichever comes first), and the learning-rate schedule is stretched
@@ -85,7 +85,7 @@ public struct GlobalConfig: Decodable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        maxSteps = try c.value(.maxSteps, or: maxSteps)
+        maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
         epochNum = try c.decodeIfPresent(Int.self, forKey: .epochNum)
         trainMinutes = try c.decodeIfPresent(Double.self, forKey: .trainMinutes)
         printBatchStep = try c.value(.printBatchStep, or: printBatchStep)
@@ -202,6 +202,20 @@ public struct OptimizerConfig: Decodable, Sendable {
         clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm)
         guard ["adam", "adamw", "sgd", "momentum"].contains(name.lowercased()) else {
             throw ConfigError(.invalidValue, path: "Optimizer.name", "Optimizer.name '\(name)' is not one of Adam, AdamW, SGD, Momentum")
+        }
+    }
+}
+
+extension GlobalConfig {
+    /// The run's length in steps: `epoch_num` passes, `max_steps`, or whichever ends first when
+    /// both are given (so neither is silently ignored); 2000 steps when neither is.
+    public func totalSteps(batchesPerEpoch: Int) -> Int {
+        let byEpochs = epochNum.map { $0 * max(batchesPerEpoch, 1) }
+        switch (byEpochs, maxSteps) {
+        case let (e?, s?): return min(e, s)
+        case let (e?, nil): return e
+        case let (nil, s?): return s
+        case (nil, nil): return 2000
         }
     }
 }

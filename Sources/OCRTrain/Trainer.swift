@@ -51,7 +51,7 @@ public final class Trainer<Task: TrainingTask> {
         Torch.seed(g.seed)
         Torch.threads = g.threads
         progress.seed = g.seed
-        totalSteps = g.epochNum.map { $0 * max(parts.train.batchesPerEpoch, 1) } ?? g.maxSteps
+        totalSteps = g.totalSteps(batchesPerEpoch: parts.train.batchesPerEpoch)
         groups = try OptimizerGroups(model: parts.model, global: g, optimizer: parts.optimizer)
         schedule = try parts.optimizer.lr.schedule(totalSteps: totalSteps)
         if let decay = g.emaDecay { ema = try WeightEMA(parts.model, decay: decay) }
