@@ -13,7 +13,7 @@ public struct ClassificationEvaluation: Sendable {
         public var predicted: String
         /// The probability the model gave `predicted`.
         public var confidence: Float
-        /// The model input with normalisation undone, for the first `keepImages` kept misses.
+        /// The model input with normalisation undone, for the first `keepImages` misses only.
         public var image: ReportImage?
     }
 
@@ -66,6 +66,7 @@ public struct ClassificationEvaluation: Sendable {
         var miss = Miss(source: source, group: group, truth: labels[truth], predicted: labels[predicted], confidence: confidence)
         if at < keepImages { miss.image = try image() }
         misses.insert(miss, at: at)
+        if misses.count > keepImages { misses[keepImages].image = nil }     // pushed out of the first keepImages
         if misses.count > limit { misses.removeLast() }
     }
 

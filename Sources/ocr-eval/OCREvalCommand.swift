@@ -71,7 +71,7 @@ struct OCREvalCommand: ParsableCommand {
             (report, speed) = (r, result.samplesPerSecond)
         case .cls:
             guard !isONNX else {
-                throw ValidationError("evaluating an .onnx classifier is not supported yet: evaluate its training checkpoint (--checkpoint RUN/best.h5)")
+                throw TrainError("evaluating an .onnx classifier is not supported yet: evaluate its training checkpoint (--checkpoint RUN/best.h5)")
             }
             let result = try ClassificationCheckpointEvaluation.run(try ClassificationRunConfig(base!), checkpoint: checkpoint, data: given,
                                                                     useEMA: ema, worstImages: worst, events: printer.handle)
@@ -79,7 +79,7 @@ struct OCREvalCommand: ParsableCommand {
             r.worstCount = worst
             (report, speed) = (r, result.samplesPerSecond)
         case .det:
-            throw ValidationError("Architecture.model_type det: detection evaluation is not built yet (rec and cls are)")
+            throw TrainError("Architecture.model_type det: detection evaluation is not built yet (rec and cls are)")
         }
         print(report.terminalTable())
         let dir = out ?? ((checkpoint as NSString).deletingLastPathComponent as NSString).appendingPathComponent("eval")

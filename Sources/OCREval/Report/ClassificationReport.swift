@@ -1,6 +1,8 @@
+import Foundation
+
 /// A line classifier's evaluation as a `ReportWriter`: accuracy and per-class recall overall and
-/// per group, the confusion matrix, the most confidently wrong samples with their images, and
-/// the samples that could not be read. report.json also keeps the typed figures: accuracy,
+/// per group ("-" for a class without samples), the confusion matrix, the most confidently wrong
+/// samples with their images, and the samples that could not be read. report.json also keeps the typed figures: accuracy,
 /// recall, confusion, groups, lines_scored, lines_not_read, samples_per_second, worst.
 public struct ClassificationReport: TaskReport {
     public var title: String
@@ -23,7 +25,7 @@ public struct ClassificationReport: TaskReport {
     var figuresTable: ReportTable {
         func row(_ name: String, _ m: [[Int]]) -> [ReportValue] {
             [.text(name), .count(ClassificationEvaluation.samples(m)), .share(ClassificationEvaluation.accuracy(m))]
-                + labels.indices.map { .share(ClassificationEvaluation.recall(m, $0)) }
+                + labels.indices.map { m[$0].reduce(0, +) == 0 ? .text("-") : .share(ClassificationEvaluation.recall(m, $0)) }
         }
         return ReportTable(header: ["group", "lines", "acc"] + labels.map { "recall \($0)" },
                            rows: [row("all", result.confusion)] + result.groupKeys.map { row($0, result.groups[$0]!) })
@@ -53,7 +55,10 @@ public struct ClassificationReport: TaskReport {
         }
         w.fields = [
             "accuracy": result.accuracy,
-            "recall": Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, result.recall($0)) }),
+            // null for a class without samples (the table shows "-")
+            "recall": Dictionary(uniqueKeysWithValues: labels.enumerated().map {
+                ($1, result.confusion[$0].reduce(0, +) == 0 ? NSNull() : result.recall($0) as Any)
+            }),
             "confusion": ["labels": labels, "matrix": result.confusion] as [String: Any],
             "groups": groups,
             "lines_scored": result.samples, "lines_not_read": result.notScored.count,
