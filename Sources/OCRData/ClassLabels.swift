@@ -24,9 +24,12 @@ public struct ClassLabels: Sendable, Equatable {
     public func index(of text: String) -> Int? { labels.firstIndex(of: text) }
 
     /// PaddleOCR's `ClsLabelEncode`: the class of a sample; throws naming the sample's source.
-    public func encode(_ sample: LineSample) throws -> Int {
-        guard let i = index(of: sample.text) else {
-            throw DataError("\(sample.source): label '\(sample.text)' is not in label_list \(labels)")
+    public func encode(_ sample: LineSample) throws -> Int { try encode(sample.text, source: sample.source) }
+
+    /// The class of `text`; throws naming `source` (a sample's `file:line`) when it is no label.
+    public func encode(_ text: String, source: String) throws -> Int {
+        guard let i = index(of: text) else {
+            throw DataError("\(source): label '\(text)' is not in label_list \(labels)")
         }
         return i
     }

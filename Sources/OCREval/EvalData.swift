@@ -40,18 +40,24 @@ public enum EvalData {
             s.dataset.files = data
             s.dataset.labelFileList = []
         } else if packed.isEmpty {
-            let dirs = Set(data.map { ($0 as NSString).deletingLastPathComponent })
-            guard dirs.count == 1 else {
-                throw TrainError("--data: label files from different folders (\(dirs.sorted().joined(separator: ", "))); image paths are taken relative to one data folder - give files from one folder, or pack them with `ocr data pack`")
-            }
             s.dataset.name = "SimpleDataSet"
             s.dataset.labelFileList = data
             s.dataset.files = []
-            s.dataset.dataDir = dirs.first!.isEmpty ? "." : dirs.first!
+            s.dataset.dataDir = try dataFolder(of: data, packHint: true)
         } else {
             throw TrainError("--data: give either .h5 packs or label files, not both")
         }
         return s
+    }
+
+    /// The one folder `labelFiles` are in: their image paths are taken relative to it.
+    static func dataFolder(of labelFiles: [String], packHint: Bool) throws -> String {
+        let dirs = Set(labelFiles.map { ($0 as NSString).deletingLastPathComponent })
+        guard dirs.count == 1 else {
+            throw TrainError("--data: label files from different folders (\(dirs.sorted().joined(separator: ", "))); image paths are taken "
+                             + "relative to one data folder - give files from one folder" + (packHint ? ", or pack them with `ocr data pack`" : ""))
+        }
+        return dirs.first!.isEmpty ? "." : dirs.first!
     }
 
     /// What an evaluation reads: `section` with every line once, in file order (no shuffling,

@@ -64,7 +64,7 @@ public struct RecognitionEvaluator {
             }
             for (i, r) in results.enumerated() {
                 scoring.add(truth: batch.texts[i], group: batch.groups[i], source: batch.sources[i], text: r.text,
-                            confidence: r.confidence) { RecognitionEvaluator.image(of: batch, at: i) }
+                            confidence: r.confidence) { batch.image(at: i) }
             }
         }
         return scoring.result
@@ -123,22 +123,5 @@ public struct RecognitionEvaluator {
             let seconds = max(Date().timeIntervalSince(started), 1e-9)
             return Result(metrics: metrics, worst: worst, samplesPerSecond: Double(metrics.overall.samples) / seconds)
         }
-    }
-
-    /// Undoes (x / 255 - 0.5) / 0.5 for one batch entry, cropped to its valid width.
-    static func image(of batch: LineBatch, at i: Int) -> (width: Int, height: Int, pixels: [UInt8]) {
-        let (c, h, w) = (batch.channels, batch.height, batch.width)
-        let valid = min(max(batch.validWidths[i], 1), w)
-        var out = [UInt8](repeating: 0, count: h * valid * 3)
-        let base = i * c * h * w
-        for y in 0..<h {
-            for x in 0..<valid {
-                for ch in 0..<3 {
-                    let v = batch.pixels[base + min(ch, c - 1) * h * w + y * w + x]
-                    out[(y * valid + x) * 3 + ch] = UInt8(max(0, min(255, ((v * 0.5 + 0.5) * 255).rounded())))
-                }
-            }
-        }
-        return (valid, h, out)
     }
 }

@@ -6,13 +6,18 @@ import OCREval
 import OCRModels
 import Torch
 
-/// Scores a training checkpoint on the config's Eval data, or on other label files / packed `.h5`
+/// Scores a recogniser's training checkpoint on the config's Eval data, or on other label files / packed `.h5`
 /// files given instead: what `ocr-eval` runs.
 public enum CheckpointEvaluation {
-    /// The model in `checkpoint`, built from `run`'s Architecture with the checkpoint's charset.
+    /// The model in `checkpoint`, built from `run`'s Architecture with the checkpoint's charset;
+    /// another task's checkpoint is refused with a message naming it.
     public static func loadModel(_ run: RecognitionRunConfig, checkpoint path: String, useEMA: Bool = false)
         throws -> (model: any Recognizer, charset: Charset, checkpoint: Checkpoint) {
         let c = try Checkpoint.read(from: path)
+        guard c.task.kind == .rec else {
+            throw TrainError("\(path) is a \(c.task.kind.rawValue) checkpoint, not a recogniser's: evaluate it with "
+                             + "a config whose Architecture.model_type is \(c.task.kind.rawValue)")
+        }
         let charset = try Charset(dictionaryText: c.charset, source: path, useSpaceChar: c.useSpaceChar)
         let model = try run.makeModel(charset: charset)
         let state = useEMA ? (c.ema ?? c.model) : c.model

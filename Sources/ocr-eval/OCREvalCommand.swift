@@ -2,17 +2,19 @@ import ArgumentParser
 import Foundation
 import OCRCLI
 import OCRRun
-import OCRRun
 
-/// `ocr-eval -c CONFIG.yml --checkpoint CKPT.h5 [--data LABELS_OR_H5 ...]`: line accuracy (exact and
-/// case-insensitive), character accuracy, CER, WER, NED, a breakdown per label file or font, the
-/// most frequent confusions and the worst lines - as a table, JSON, Markdown and HTML.
-/// `--checkpoint MODEL.onnx` evaluates an exported model the same way (the config is then optional).
+/// `ocr-eval -c CONFIG.yml --checkpoint CKPT.h5 [--data LABELS ...]`, for the task the config's
+/// `Architecture.model_type` names:
+/// - rec: line accuracy (exact and case-insensitive), character accuracy, CER, WER, NED, a
+///   breakdown per label file or font, the most frequent confusions and the worst lines;
+///   `--checkpoint MODEL.onnx` evaluates an exported recogniser the same way (the config is then optional);
+/// - cls: accuracy, per-class recall, the confusion matrix and the most confidently wrong lines.
+/// Either way with the lines that could not be read, as a table, JSON, Markdown and HTML.
 @main
 struct OCREvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr-eval",
-        abstract: "Evaluate a recogniser checkpoint or ONNX model and write a report (terminal, JSON, Markdown, HTML).")
+        abstract: "Evaluate a recogniser or classifier checkpoint (or an .onnx recogniser) and write a report (terminal, JSON, Markdown, HTML).")
 
     // ConfigOptions' two options, with the config optional: an ONNX model describes itself.
     @Option(name: [.customShort("c"), .long], help: "The YAML config (required for a checkpoint; for an .onnx model it supplies Eval data and metric options).")
@@ -29,7 +31,7 @@ struct OCREvalCommand: ParsableCommand {
     @Option(help: "The checkpoint to evaluate (best.h5 or latest.h5 of a run), or an exported .onnx recogniser.")
     var checkpoint: String
 
-    @Option(parsing: .upToNextOption, help: "Label files (path<TAB>text) or packed .h5 files; default: the config's Eval data.")
+    @Option(parsing: .upToNextOption, help: "Label files (rec: path<TAB>text or packed .h5; cls: path<TAB>label); default: the config's Eval data.")
     var data: [String] = []
 
     @Option(help: "Where report.json, report.md and report.html go (default: eval/ beside the checkpoint).")
@@ -53,19 +55,37 @@ struct OCREvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = try config.map { try RecognitionRunConfig(path: $0, overrides: override) }
+        let base = try config.map { try RunConfig(path: $0, overrides: override) }
         let printer = try ProgressPrinter(jsonlPath: nil)
-        let result = isONNX
-            ? try OnnxEvaluation.run(model: checkpoint, config: run?.evalSettings, data: data.isEmpty ? nil : data, worstImages: worst,
-                                     events: printer.handle)
-            : try CheckpointEvaluation.run(run!, checkpoint: checkpoint, data: data.isEmpty ? nil : data,
-                                           useEMA: ema, worstImages: worst, events: printer.handle)
-        var report = EvalReport(title: "\(checkpoint) on \(data.isEmpty ? "the config's Eval data" : data.joined(separator: ", "))",
-                                result: result)
-        report.worstCount = worst
+        let given = data.isEmpty ? nil : data
+        let report: any TaskReport
+        let speed: Double
+        switch base?.task ?? .rec {
+        case .rec:
+            let run = try base.map(RecognitionRunConfig.init)
+            let result = isONNX
+                ? try OnnxEvaluation.run(model: checkpoint, config: run?.evalSettings, data: given, worstImages: worst, events: printer.handle)
+                : try CheckpointEvaluation.run(run!, checkpoint: checkpoint, data: given, useEMA: ema, worstImages: worst, events: printer.handle)
+            var r = EvalReport(title: title, result: result)
+            r.worstCount = worst
+            (report, speed) = (r, result.samplesPerSecond)
+        case .cls:
+            guard !isONNX else {
+                throw TrainError("evaluating an .onnx classifier is not supported yet: evaluate its training checkpoint (--checkpoint RUN/best.h5)")
+            }
+            let result = try ClassificationCheckpointEvaluation.run(try ClassificationRunConfig(base!), checkpoint: checkpoint, data: given,
+                                                                    useEMA: ema, worstImages: worst, events: printer.handle)
+            var r = ClassificationReport(title: title, result: result)
+            r.worstCount = worst
+            (report, speed) = (r, result.samplesPerSecond)
+        case .det:
+            throw TrainError("Architecture.model_type det: detection evaluation is not built yet (rec and cls are)")
+        }
         print(report.terminalTable())
         let dir = out ?? ((checkpoint as NSString).deletingLastPathComponent as NSString).appendingPathComponent("eval")
         try report.write(to: dir)
-        print("\nreport: \(dir)/report.{json,md,html}  (\(String(format: "%.0f", result.samplesPerSecond)) lines/s)")
+        print("\nreport: \(dir)/report.{json,md,html}  (\(String(format: "%.0f", speed)) lines/s)")
     }
+
+    var title: String { "\(checkpoint) on \(data.isEmpty ? "the config's Eval data" : data.joined(separator: ", "))" }
 }
