@@ -152,16 +152,3 @@ public struct ClsDatasetConfig: Decodable, Sendable {
                                       rotatedLabel: labels.labels[1])
     }
 }
-
-extension ClsDataSection {
-    /// What an evaluation reads: every sample once, in order, and policy `exclude` (an unreadable
-    /// image is left out and listed, never replaced).
-    public var evaluating: ClsDataSection {
-        var s = self
-        s.dataset.labelIssuePolicy = .exclude
-        s.dataset.ratioList = nil
-        s.loader.shuffle = false
-        s.loader.dropLast = false
-        return s
-    }
-}

@@ -60,18 +60,8 @@ public enum EvalData {
         return dirs.first!.isEmpty ? "." : dirs.first!
     }
 
-    /// What an evaluation reads: `section` with every line once, in file order (no shuffling,
-    /// no `drop_last`, no `ratio_list` sampling), and policy `exclude` - a line whose image cannot
-    /// be read is left out and listed, never replaced by another line (which would then be scored
-    /// twice).
-    public static func evaluating(_ section: RecDataSection) -> RecDataSection {
-        var s = section
-        s.dataset.labelIssuePolicy = .exclude
-        s.dataset.ratioList = nil
-        s.loader.shuffle = false
-        s.loader.dropLast = false
-        return s
-    }
+    /// What an evaluation reads (`LineDataSection.evaluating`: every line once, policy `exclude`).
+    public static func evaluating(_ section: RecDataSection) -> RecDataSection { section.evaluating }
 
     /// The dataset of `section` as evaluation reads it (`evaluating(_:)`), with the run's
     /// `Global.max_text_length` (none without a config). Sections from `EvalSettings` have their

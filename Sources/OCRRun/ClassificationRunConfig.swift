@@ -57,19 +57,8 @@ public struct ClassificationRunConfig {
         return model
     }
 
-    /// A data section with its relative paths resolved against the config's folder, and
-    /// `Global.data_issue_policy` as the default of its `label_issue_policy`.
-    public func resolved(_ section: ClsDataSection) -> ClsDataSection {
-        var s = section
-        s.dataset.dataDir = s.dataset.dataDir.isEmpty ? s.dataset.dataDir : base.resolve(s.dataset.dataDir)
-        s.dataset.labelFileList = s.dataset.labelFileList.map(base.resolve)
-        if var syn = s.dataset.synthetic {
-            syn.fonts = syn.fonts.map(base.resolve)
-            syn.corpus = base.resolve(syn.corpus)
-            s.dataset.synthetic = syn
-        }
-        return s
-    }
+    /// A data section with its relative paths resolved against the config's folder.
+    public func resolved(_ section: ClsDataSection) -> ClsDataSection { section.resolvingPaths(base.resolve) }
 
     public func makeLoader(_ section: ClsDataSection, seed: UInt64) throws -> LineLoader {
         try resolved(section).makeLoader(labels: labels, seed: seed, issuePolicy: global.dataIssuePolicy)

@@ -76,18 +76,7 @@ public struct RecognitionRunConfig {
     }
 
     /// A data section with its relative paths resolved against the config's folder.
-    public func resolved(_ section: RecDataSection) -> RecDataSection {
-        var s = section
-        s.dataset.dataDir = s.dataset.dataDir.isEmpty ? s.dataset.dataDir : resolve(s.dataset.dataDir)
-        s.dataset.labelFileList = s.dataset.labelFileList.map(resolve)
-        s.dataset.files = s.dataset.files.map(resolve)
-        if var syn = s.dataset.synthetic {
-            syn.fonts = syn.fonts.map(resolve)
-            syn.corpus = resolve(syn.corpus)
-            s.dataset.synthetic = syn
-        }
-        return s
-    }
+    public func resolved(_ section: RecDataSection) -> RecDataSection { section.resolvingPaths(base.resolve) }
 
     /// A loader for `section`; `Global.data_issue_policy` is the default of its `label_issue_policy`.
     public func makeLoader(_ section: RecDataSection, charset: Charset, seed: UInt64) throws -> LineLoader {

@@ -98,8 +98,11 @@ final class ClsLabelFileTests: XCTestCase {
         for s in [train, eval] {
             XCTAssertEqual(s.dataset.rotate180, 0.5)
             XCTAssertEqual(s.dataset.transforms.resize, .clsResizeImg(imageShape: [3, 48, 192]))
-            XCTAssertEqual(s.dataset.synthetic?.fonts.count, 4)
         }
+        // trained on the general pool, evaluated on seven faces it never sees
+        XCTAssertEqual(train.dataset.synthetic?.fonts.count, 49)
+        XCTAssertEqual(eval.dataset.synthetic?.fonts.count, 7)
+        XCTAssertTrue(Set(train.dataset.synthetic?.fonts ?? []).isDisjoint(with: eval.dataset.synthetic?.fonts ?? []))
         XCTAssertNotNil(train.dataset.transforms.augment)
         XCTAssertNil(eval.dataset.transforms.augment)
         XCTAssertEqual(try tree.strings("Global.label_list"), ["0", "180"])
