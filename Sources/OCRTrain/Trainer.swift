@@ -138,9 +138,11 @@ public final class Trainer<Task: TrainingTask> {
         return try loss.item()
     }
 
+    /// Every `interval` steps from `start` on, and always at the last step (a time budget may end
+    /// the run before `start`: best.h5 must still come from an evaluation).
     func isEvaluationStep(planned: Int) -> Bool {
         let (start, interval) = (global.evalBatchStep[0], global.evalBatchStep[1])
-        return parts.eval != nil && progress.step >= start && (progress.step % interval == 0 || progress.step == planned)
+        return parts.eval != nil && (progress.step == planned || (progress.step >= start && progress.step % interval == 0))
     }
 
     // MARK: - evaluation
