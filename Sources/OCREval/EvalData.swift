@@ -54,6 +54,25 @@ public enum EvalData {
         return s
     }
 
+    /// A cls section for other data: cls label files (`path<TAB>label`, image paths relative to
+    /// the label file's folder), in the shape of `base` (its transforms and loader). The files'
+    /// labels are the truth: `rotate_180` is dropped. Packed `.h5` files hold recognition lines,
+    /// not classes, and are refused.
+    public static func section(for data: [String], like base: ClsDataSection) throws -> ClsDataSection {
+        guard !data.contains(where: { $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }) else {
+            throw TrainError("--data for a classifier: give cls label files (path<TAB>label), not .h5 packs")
+        }
+        let dirs = Set(data.map { ($0 as NSString).deletingLastPathComponent })
+        guard dirs.count == 1 else {
+            throw TrainError("--data: label files from different folders (\(dirs.sorted().joined(separator: ", "))); image paths are taken relative to one data folder - give files from one folder")
+        }
+        var s = base
+        s.dataset = ClsDatasetConfig(labelFiles: data, dataDir: dirs.first!.isEmpty ? "." : dirs.first!, transforms: base.dataset.transforms)
+        s.loader.shuffle = false
+        s.loader.dropLast = false
+        return s
+    }
+
     /// What an evaluation reads: `section` with every line once, in file order (no shuffling,
     /// no `drop_last`, no `ratio_list` sampling), and policy `exclude` - a line whose image cannot
     /// be read is left out and listed, never replaced by another line (which would then be scored

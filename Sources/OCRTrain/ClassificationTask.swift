@@ -42,14 +42,10 @@ public final class ClassificationTask: TrainingTask {
         var result = ClassificationEvaluation(labels: labels.labels)
         let t0 = Date()
         while let batch = try next() {
+            guard batch.batch > 0 else { continue }                         // every sample of it excluded
             let probs = try forward(try Tensor(batch.pixels, shape: batch.shape)).softmax(dim: 1)   // B x classes
-            let values = try probs.toArray(Float.self)                      // host sync: scoring is plain Swift
-            let k = labels.count
-            for (i, truth) in try targets(batch).enumerated() {
-                let row = values[(i * k)..<((i + 1) * k)]
-                let predicted = row.indices.max { row[$0] < row[$1] }! - i * k
-                result.add(truth: truth, predicted: predicted, confidence: row[i * k + predicted], source: batch.sources[i])
-            }
+            // host sync: scoring is plain Swift, shared with the evaluation of exported models
+            try result.add(scores: try probs.toArray(Float.self), truths: try targets(batch), sources: batch.sources)
         }
         result.samplesPerSecond = Double(result.samples) / max(Date().timeIntervalSince(t0), 1e-9)
         return result
@@ -68,46 +64,4 @@ public final class ClassificationTask: TrainingTask {
     }
 }
 
-/// A classifier's evaluation: accuracy, per-class recall, the confusion counts and the most
-/// confidently wrong samples.
-public struct ClassificationEvaluation: TaskEvaluation, Sendable {
-    public struct Miss: Sendable {
-        public var source: String
-        public var truth: String
-        public var predicted: String
-        public var confidence: Float
-    }
-
-    public let labels: [String]
-    /// confusion[truth][predicted]
-    public var confusion: [[Int]]
-    public var misses: [Miss] = []
-    public var samplesPerSecond = 0.0
-
-    public init(labels: [String]) {
-        self.labels = labels
-        confusion = Array(repeating: Array(repeating: 0, count: labels.count), count: labels.count)
-    }
-
-    public var samples: Int { confusion.joined().reduce(0, +) }
-    public var correct: Int { labels.indices.reduce(0) { $0 + confusion[$1][$1] } }
-    public var accuracy: Double { samples == 0 ? 0 : Double(correct) / Double(samples) }
-
-    mutating func add(truth: Int, predicted: Int, confidence: Float, source: String) {
-        confusion[truth][predicted] += 1
-        guard truth != predicted else { return }
-        misses.append(Miss(source: source, truth: labels[truth], predicted: labels[predicted], confidence: confidence))
-        misses.sort { $0.confidence > $1.confidence }
-        if misses.count > 50 { misses.removeLast() }
-    }
-
-    public var table: MetricsTable {
-        var entries: [MetricsTable.Entry] = [.init("acc", accuracy)]
-        for (i, l) in labels.enumerated() {
-            let n = confusion[i].reduce(0, +)
-            entries.append(.init("recall_\(l)", n == 0 ? 0 : Double(confusion[i][i]) / Double(n)))
-        }
-        entries.append(.init("samples", Double(samples), isShare: false))
-        return MetricsTable(entries, main: "acc")
-    }
-}
+extension ClassificationEvaluation: TaskEvaluation {}
