@@ -38,8 +38,10 @@ public struct ClassificationEvaluation: Sendable {
         guard scores.count == truths.count * k, sources.count == truths.count else {
             throw TrainError("classification scoring: \(scores.count) scores and \(sources.count) sources for \(truths.count) samples of \(k) classes")
         }
+        if let bad = truths.firstIndex(where: { !labels.indices.contains($0) }) {
+            throw TrainError("\(sources[bad]): class \(truths[bad]) is not one of \(labels)")
+        }
         for (i, truth) in truths.enumerated() {
-            guard labels.indices.contains(truth) else { throw TrainError("\(sources[i]): class \(truth) is not one of \(labels)") }
             var best = i * k
             for j in (i * k)..<((i + 1) * k) where scores[j] > scores[best] { best = j }
             add(truth: truth, predicted: best - i * k, confidence: scores[best], source: sources[i])

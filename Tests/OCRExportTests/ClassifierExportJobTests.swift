@@ -244,14 +244,32 @@ final class ClassifierExportJobTests: XCTestCase {
     /// missing key - each naming the file and the key.
     func testClassificationModelInfoChecksTheContract() throws {
         let fresh = try ClassifierExporter.export(model: classifier, metadata: ClassifierMetadata())
-        func info(_ change: (inout [(key: String, value: String)]) -> Void) throws -> ClassificationModelInfo {
+        func file(_ change: (inout [(key: String, value: String)]) -> Void) throws -> String {
             var m = fresh
             change(&m.metadataProps)
             let path = dir.appendingPathComponent("m-\(UUID().uuidString).onnx").path
             try m.write(to: path)
-            return try ClassificationModelInfo(session: InferenceSession(path: path))
+            return path
+        }
+        func info(_ change: (inout [(key: String, value: String)]) -> Void) throws -> ClassificationModelInfo {
+            try ClassificationModelInfo(session: InferenceSession(path: file(change)))
         }
         XCTAssertEqual(try info { _ in }.labels, ["0", "180"])
+
+        // The threshold decides whether a line is turned: at 0 every "180" is, at 1 none is.
+        let images = try (0..<6).map { k in
+            try Image(width: 60 + 20 * k, height: 24, colorOrder: .bgr, pixels: (0..<(24 * (60 + 20 * k) * 3)).map { UInt8(($0 * (k + 3)) % 251) })
+        }
+        func classify(threshold: String) throws -> [TextClassifier.Classification] {
+            try TextClassifier(modelPath: file { $0 = $0.map { $0.key == "ocrkit.threshold" ? ($0.key, threshold) : $0 } }).classify(images)
+        }
+        let (low, high) = (try classify(threshold: "0"), try classify(threshold: "1"))
+        print("classified: \(low.map { "\($0.label) \(String(format: "%.3f", $0.confidence))" })")
+        XCTAssertTrue(low.contains { $0.label == "180" }, "some line is classified '180', so turning is exercised")
+        XCTAssertEqual(low.map(\.index), high.map(\.index))
+        XCTAssertEqual(low.map(\.shouldTurn), low.map { $0.label == "180" })
+        XCTAssertEqual(high.map(\.shouldTurn), Array(repeating: false, count: images.count))
+        XCTAssertEqual(low.map(\.label), low.map { ["0", "180"][$0.index] })
         let cases: [((inout [(key: String, value: String)]) -> Void, String)] = [
             ({ $0 = $0.map { $0.key == "ocrkit.kind" ? ($0.key, "rec") : $0 } }, "ocrkit.kind is 'rec', not 'cls'"),
             ({ $0 = $0.map { $0.key == "ocrkit.labels" ? ($0.key, "0,90,180") : $0 } }, "has 2 classes but ocrkit.labels lists 3"),
