@@ -2,7 +2,10 @@
 # make test's export step: train a small CRNN for a few steps, export FP32 and INT8 (the parity
 # check is part of every export and fails the step above 1e-4), evaluate both exported models
 # with ocr-eval, and check that the INT8 accuracy gate refuses a model when the allowed drop is
-# impossible to meet. Uses the debug binaries `make test` built.
+# impossible to meet. Then the same pipeline for the angle classifier (configs/cls/cls_mv3.yml,
+# 4 steps on 64 rendered lines, ~20 s): export FP32 + INT8, and a checkpoint exported with the
+# other task's config is refused. No run leaves a staged *.partial file. Uses the debug binaries
+# `make test` built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/debug}
@@ -20,6 +23,8 @@ step "export FP32 + INT8 (parity checked)"
 for f in model.onnx model.int8.onnx export-report.json export-report.md; do
   [ -s "$OUT/export/$f" ] || { echo "export-check: $f was not written" >&2; exit 1; }
 done
+no_partials() { ! compgen -G "$1/*.partial" > /dev/null || { echo "export-check: staged files left in $1:" >&2; ls "$1" >&2; exit 1; }; }
+no_partials "$OUT/export"
 
 step "evaluate the exported models"
 "$BIN/ocr-eval" -c "$CONFIG" --checkpoint "$OUT/export/model.onnx" --out "$OUT/eval-fp32"
@@ -32,4 +37,28 @@ if "$BIN/ocr-export" -c "$CONFIG" --checkpoint "$OUT/run/latest.h5" --out "$OUT/
 fi
 [ -s "$OUT/gate/model.int8.rejected.onnx" ] && [ ! -e "$OUT/gate/model.int8.onnx" ] && grep -q REJECTED "$OUT/gate.log" \
   || { echo "export-check: the rejected INT8 model was not kept apart:" >&2; cat "$OUT/gate.log" >&2; exit 1; }
+no_partials "$OUT/gate"
+
+CLS=configs/cls/cls_mv3.yml
+bash scripts/make-corpus.sh "$OUT/corpus" > /dev/null
+CLS_DATA=(Train.dataset.count=64 Eval.dataset.count=32 Train.loader.batch_size_per_card=16 Eval.loader.batch_size_per_card=16
+          "Train.dataset.corpus=$OUT/corpus/train.txt" "Eval.dataset.corpus=$OUT/corpus/eval.txt")
+step "train $CLS (4 steps of 16 lines)"
+"$BIN/ocr-train" -c "$CLS" -o "Global.save_model_dir=$OUT/cls-run" Global.epoch_num=1 "${CLS_DATA[@]}"
+
+step "export the classifier: FP32 + INT8 (parity checked)"
+"$BIN/ocr-export" -c "$CLS" -o "${CLS_DATA[@]}" --checkpoint "$OUT/cls-run/latest.h5" --out "$OUT/cls-export" \
+  --int8 --calib-count 32 --max-accuracy-drop 100 --no-sensitivity
+for f in model.onnx model.int8.onnx export-report.json export-report.md; do
+  [ -s "$OUT/cls-export/$f" ] || { echo "export-check: cls $f was not written" >&2; exit 1; }
+done
+grep -q '"kind" : "cls"' "$OUT/cls-export/export-report.json" || { echo "export-check: the cls report is not a cls export" >&2; exit 1; }
+no_partials "$OUT/cls-export"
+
+step "a checkpoint is exported only with its own task's config"
+if "$BIN/ocr-export" -c "$CONFIG" --checkpoint "$OUT/cls-run/latest.h5" --out "$OUT/mismatch" > "$OUT/mismatch.log" 2>&1; then
+  echo "export-check: ocr-export exported a cls checkpoint with a rec config" >&2; exit 1
+fi
+grep -q "it is a cls checkpoint, but the config's Architecture.model_type is rec" "$OUT/mismatch.log" \
+  || { echo "export-check: the task mismatch was not named:" >&2; cat "$OUT/mismatch.log" >&2; exit 1; }
 step "passed"

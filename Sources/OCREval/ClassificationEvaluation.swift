@@ -70,6 +70,23 @@ public struct ClassificationEvaluation: Sendable {
         if misses.count > limit { misses.removeLast() }
     }
 
+    /// Counts a batch of probability rows (B x classes, row-major) against their truths: the
+    /// prediction is the arg-max (the first of equal maxima). `image(i)` is asked only for a
+    /// miss kept with its picture.
+    public mutating func add(scores: [Float], truths: [Int], sources: [String], groups: [String]? = nil,
+                             image: (Int) throws -> ReportImage? = { _ in nil }) throws {
+        let k = labels.count
+        guard scores.count == truths.count * k, sources.count == truths.count else {
+            throw TrainError("evaluation: \(scores.count) probabilities for a batch of \(truths.count) and \(k) classes")
+        }
+        for (i, truth) in truths.enumerated() {
+            let row = scores[(i * k)..<((i + 1) * k)]
+            let predicted = row.indices.max { row[$0] < row[$1] }!
+            try add(truth: truth, predicted: predicted - i * k, confidence: row[predicted], source: sources[i],
+                    group: groups?[i] ?? "") { try image(i) }
+        }
+    }
+
     /// Lists what `dataset` left out (its report's `excluded`: complete under policy `exclude`).
     public mutating func recordNotScored(from dataset: any LineDataset) {
         notScored = (dataset as? DataReporting)?.report.excluded ?? []

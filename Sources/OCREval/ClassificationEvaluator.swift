@@ -18,23 +18,13 @@ public struct ClassificationEvaluator {
     /// An empty batch (all its samples excluded) is passed over.
     public func evaluate(next: () throws -> LineBatch?, classify: (LineBatch) throws -> [Float]) throws -> ClassificationEvaluation {
         var result = ClassificationEvaluation(labels: labels.labels, keepImages: keepWorstImages)
-        let k = labels.count
         let t0 = Date()
         while let batch = try next() {
             guard batch.batch > 0 else { continue }
             let truths = try zip(batch.texts, batch.sources).map { try labels.encode($0, source: $1) }
-            let probs = try classify(batch)
-            guard probs.count == batch.batch * k else {
-                throw TrainError("evaluation: \(probs.count) probabilities for a batch of \(batch.batch) and \(k) classes")
-            }
-            for (i, truth) in truths.enumerated() {
-                let row = probs[(i * k)..<((i + 1) * k)]
-                let predicted = row.indices.max { row[$0] < row[$1] }!          // the first of equal maxima
-                result.add(truth: truth, predicted: predicted - i * k, confidence: row[predicted], source: batch.sources[i],
-                               group: batch.groups[i]) {
-                    let img = batch.image(at: i)
-                    return ReportImage(width: img.width, height: img.height, bgr: img.pixels)
-                }
+            try result.add(scores: try classify(batch), truths: truths, sources: batch.sources, groups: batch.groups) { i in
+                let img = batch.image(at: i)
+                return ReportImage(width: img.width, height: img.height, bgr: img.pixels)
             }
         }
         result.samplesPerSecond = Double(result.samples) / max(Date().timeIntervalSince(t0), 1e-9)

@@ -1,5 +1,8 @@
+import Foundation
 import NN
+import OCRCore
 import OCRModels
+import OCRRun
 import Torch
 
 /// Writes the text-line angle classifier as an ONNX model (opset 17) from its Swift module tree.
@@ -20,5 +23,26 @@ public enum ClassifierExporter {
         let graph = g.build(name: "\(model.architecture.algorithm.lowercased())_cls",
                             docString: "OCRKit text-line angle classifier: x (B x C x H x W) -> probs (B x classes)")
         return ONNXModel(graph: graph, metadataProps: metadata.properties)
+    }
+
+    /// Builds the classifier of `config`'s Architecture, loads a cls checkpoint's weights (read
+    /// from `path`) into it and exports it with metadata from the config (labels, Train's
+    /// `ClsResizeImg` and `DecodeImage`) and the checkpoint. The checkpoint's labels must be the
+    /// config's: they say what each output class means.
+    public static func export(checkpoint: Checkpoint, path: String, config: ClassificationRunConfig,
+                              options: ExportOptions = ExportOptions()) throws -> (model: ONNXModel, classifier: AngleClassifier) {
+        let saved = checkpoint.task.strings["labels"].map { $0.split(separator: "\n").map(String.init) } ?? []
+        guard saved == config.labels.labels else {
+            throw TrainError("\(path) was trained with labels \(saved), the config's PostProcess.label_list is \(config.labels.labels)")
+        }
+        let classifier = try config.makeModel()
+        do {
+            try classifier.load(checkpoint.model, strict: true)
+        } catch {
+            throw TrainError("\(path) does not fit the config's Architecture (\(config.architecture.algorithm)): \(error)")
+        }
+        classifier.eval()
+        let metadata = ClassifierMetadata(config: config, sourceCheckpoint: path, configSHA256: SHA256Digest(of: checkpoint.config).hex)
+        return (try export(model: classifier, metadata: metadata, options: options), classifier)
     }
 }

@@ -1,6 +1,7 @@
 import Imaging
 import OCRData
 import OCRModels
+import OCRRun
 
 /// What an exported angle classifier says about itself in `metadata_props`, named as
 /// `RecognizerMetadata` names its keys. Keys, in the order written:
@@ -74,6 +75,14 @@ public struct ClassifierMetadata: Sendable, Equatable {
         self.init(labels: labels, threshold: threshold, inputShape: resize.imageShape,
                   resize: resize.padding ? .keepRatioPad : .stretch, mean: perChannel(resize.mean), std: perChannel(resize.std),
                   colorOrder: colorOrder, sourceCheckpoint: sourceCheckpoint, configSHA256: configSHA256)
+    }
+
+    /// The metadata of a classifier trained with `config`: its label list, and Train's
+    /// `ClsResizeImg` and `DecodeImage` as training used them; threshold 0.9 (PaddleOCR's `cls_thresh`).
+    public init(config: ClassificationRunConfig, sourceCheckpoint: String = "", configSHA256: String = "") {
+        let transforms = config.train.dataset.transforms
+        self.init(labels: config.labels.labels, resize: transforms.resize, decodeMode: transforms.decodeMode,
+                  sourceCheckpoint: sourceCheckpoint, configSHA256: configSHA256)
     }
 
     /// The `metadata_props` entries, in order.

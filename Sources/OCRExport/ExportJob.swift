@@ -1,22 +1,29 @@
 import Foundation
 import OCRData
-import OCRExport
 import OCRInference
 import OCRModels
 import OCRRun
 import Torch
 
 /// `ocr-export`: a checkpoint to a deployable ONNX model, and optionally an INT8 one, each checked
-/// before it is written under its final name:
+/// before it is written under its final name. One pipeline for every model kind; the kind
+/// (`ExportKind`: `RecognitionExport`, `ClassificationExport`, chosen by the config's
+/// `Architecture.model_type`, which the checkpoint's task must match) supplies the model, its
+/// metadata, data and scoring. The steps:
 ///
-/// 1. export (BatchNorm folded), then the parity check - LibTorch's eval-mode logits against ONNX
-///    Runtime's on random inputs (several batch sizes and widths) and on real prepared lines;
-///    more than `parityLimit` apart and the export fails (`model.rejected.onnx` is kept to inspect);
-/// 2. INT8: activation ranges observed over `calibrationImages` lines prepared exactly as in
+/// 1. export (BatchNorm folded) to `model.onnx.partial`, then the parity check - LibTorch's
+///    eval-mode output (the kind's named output) against ONNX Runtime's on random image-like
+///    inputs and on real prepared samples; more than `parityLimit` apart and the export fails
+///    (`model.rejected.onnx` is kept to inspect);
+/// 2. INT8: activation ranges observed over `calibrationImages` samples prepared exactly as in
 ///    training (augmentation off), QDQ rewrite, per-layer sensitivity;
-/// 3. accuracy FP32 vs INT8 on the evaluation data, latency at batch 1 and 8, file sizes;
-///    an INT8 model losing more than `maxAccuracyDrop` points is written as
+/// 3. the task's main metric FP32 vs INT8 on the evaluation data, latency at batch 1 and 8, file
+///    sizes; an INT8 model losing more than `maxAccuracyDrop` points is written as
 ///    `model.int8.rejected.onnx`, not as `model.int8.onnx`, and the job reports failure.
+///
+/// Files are staged as `*.partial` and renamed only at the end, after the checks (`ExportFiles`):
+/// a run that throws leaves the folder as it found it; a run that finishes leaves exactly what its
+/// report describes (an older `model.onnx` or `model.int8.onnx` it did not accept is removed).
 public struct ExportJob {
     public struct Options {
         public var out: String
@@ -25,7 +32,7 @@ public struct ExportJob {
         public var calibrationData: [String]?
         public var calibrationImages = 256
         public var quantization = QuantizationOptions()
-        /// Largest accepted loss of line accuracy, in points.
+        /// Largest accepted loss of the task's main metric (rec: line accuracy, cls: accuracy), in points.
         public var maxAccuracyDrop = 0.5
         /// Label files / .h5 packs to measure accuracy on; nil: the config's Eval data.
         public var evalData: [String]?
@@ -36,192 +43,159 @@ public struct ExportJob {
         public init(out: String) { self.out = out }
     }
 
-    /// Everything the job measured, written as export-report.json / .md.
-    public struct Report: Codable {
-        public struct Latency: Codable { public var batch: Int; public var msPerLine: Double; public var linesPerSecond: Double }
-        public struct Variant: Codable {
-            public var file: String
-            public var bytes: Int
-            public var lineAccuracy: Double?
-            public var latency: [Latency]
+    /// The run config of the kind being exported.
+    enum Config {
+        case rec(RecognitionRunConfig)
+        case cls(ClassificationRunConfig)
+
+        var task: TaskKind {
+            switch self {
+            case .rec: .rec
+            case .cls: .cls
+            }
         }
-        public struct Layer: Codable { public var name: String; public var opType: String; public var frameDisagreement: Double; public var maxAbsDiff: Double }
-        public var checkpoint: String
-        public var parity: [String]
-        public var parityMaxAbsDiff: Double
-        public var fp32: Variant
-        public var int8: Variant?
-        public var calibration: String?
-        public var accuracyDropPoints: Double?
-        public var int8Accepted: Bool?
-        public var sensitivity: [Layer] = []
     }
 
-    public let config: RecognitionRunConfig
+    let config: Config
     public let checkpoint: String
     public let options: Options
 
-    public init(config: RecognitionRunConfig, checkpoint: String, options: Options) {
-        self.config = config
+    /// The job for whatever `config` trains (`Architecture.model_type`).
+    public init(config: RunConfig, checkpoint: String, options: Options) throws {
+        switch config.task {
+        case .rec: self.config = .rec(try RecognitionRunConfig(config))
+        case .cls: self.config = .cls(try ClassificationRunConfig(config))
+        case .det: throw TrainError("Architecture.model_type det: detection models cannot be trained or exported yet (rec and cls can)")
+        }
         self.checkpoint = checkpoint
         self.options = options
     }
 
+    public init(config: RecognitionRunConfig, checkpoint: String, options: Options) {
+        self.config = .rec(config)
+        self.checkpoint = checkpoint
+        self.options = options
+    }
+
+    public init(config: ClassificationRunConfig, checkpoint: String, options: Options) {
+        self.config = .cls(config)
+        self.checkpoint = checkpoint
+        self.options = options
+    }
+
+    /// Reads the checkpoint (refused when its task is not the config's), builds the kind's part
+    /// and runs the pipeline. Throws `ExportError.parity` when parity fails (after writing the
+    /// report); an INT8 model rejected by the gate is reported (`Report.int8Accepted == false`),
+    /// not thrown.
     public func run(log: (String) -> Void) throws -> Report {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-        let fp32Path = options.out + "/model.onnx", int8Path = options.out + "/model.int8.onnx"
+        let saved = try Checkpoint.read(from: checkpoint)
+        guard saved.task.kind == config.task else {
+            throw TrainError("refusing to export \(checkpoint): it is a \(saved.task.kind.rawValue) checkpoint, "
+                             + "but the config's Architecture.model_type is \(config.task.rawValue)")
+        }
         Torch.threads = options.threads
+        let exportOptions = ExportOptions(foldBatchNorm: options.foldBatchNorm)
+        let kind: any ExportKind = switch config {
+        case .rec(let c): try RecognitionExport(config: c, checkpoint: saved, path: checkpoint, options: exportOptions)
+        case .cls(let c): try ClassificationExport(config: c, checkpoint: saved, path: checkpoint, options: exportOptions)
+        }
+        return try run(kind, log: log)
+    }
 
-        // 1. export + parity (random inputs, then real prepared lines)
-        let (model, recognizer) = try RecognizerExporter.export(checkpointAt: checkpoint, config: config,
-                                                                options: ExportOptions(foldBatchNorm: options.foldBatchNorm))
-        let candidate = options.out + "/model.rejected.onnx"
-        try model.write(to: candidate)
-        let info = try RecognitionModelInfo(session: InferenceSession(path: candidate))
-        let real = try prepared(OnnxEvaluation.loader(for: info, config: config.evalSettings, data: options.evalData), images: 1)
-        let parity = try ParityCheck.run(modelAt: candidate, against: recognizer, realInputs: real.map { try Tensor($0.values, shape: $0.shape) },
-                                         limit: options.parityLimit)
+    /// The pipeline, written once for every kind.
+    public func run(_ kind: any ExportKind, log: (String) -> Void) throws -> Report {
+        let files = try ExportFiles(out: options.out)
+        defer { files.removePartials() }                   // nothing staged outlives the run, whatever happens
+
+        // 1. candidate + parity (random inputs, then real prepared samples)
+        try kind.model.write(to: files.fp32.partial)
+        let real = try prepared(kind.loader(modelAt: files.fp32.partial, for: .evaluation, data: options.evalData), images: 1)
+        let parity = try kind.parity(modelAt: files.fp32.partial, real: real.map { try Tensor($0.values, shape: $0.shape) },
+                                     limit: options.parityLimit)
         log(parity.description)
-        try parity.requirePassed()
-        try replace(fp32Path, with: candidate)
-        log("wrote \(fp32Path) (\(fileSize(fp32Path)) bytes)")
-
-        var report = Report(checkpoint: checkpoint, parity: parity.description.split(separator: "\n").map(String.init),
-                            parityMaxAbsDiff: parity.maxAbsDiff,
-                            fp32: .init(file: fp32Path, bytes: fileSize(fp32Path), lineAccuracy: nil, latency: []))
-        report.fp32.lineAccuracy = try accuracy(fp32Path, log: log)
-        if !options.int8 { report.fp32.latency = try latency([fp32Path], info: info)[0] }
+        var report = Report(kind: kind.kind.rawValue, metric: kind.metric, checkpoint: checkpoint,
+                            parity: parity.description.split(separator: "\n").map(String.init),
+                            parityMaxAbsDiff: parity.maxAbsDiff, parityPassed: parity.passed,
+                            fp32: .init(file: parity.passed ? files.fp32.final : files.fp32.rejected,
+                                        bytes: fileSize(files.fp32.partial), latency: []))
+        guard parity.passed else {
+            try files.commit(report)
+            log("parity FAILED: kept \(files.fp32.rejected) to inspect")
+            throw ExportError.parity(parity.description)
+        }
+        (report.fp32.accuracy, report.fp32.samples) = try score(kind, files.fp32.partial, name: "FP32", log: log)
+        if !options.int8 { report.fp32.latency = try latency([files.fp32.partial], shape: kind.inputShape)[0] }
 
         // 2. INT8
         if options.int8 {
-            var calibrationSection = config.train
-            calibrationSection.dataset.transforms.augment = nil
-            let calibrationLoader = try OnnxEvaluation.loader(for: info, config: config.evalSettings, data: options.calibrationData,
-                                                              section: options.calibrationData == nil ? calibrationSection : nil)
-            let batches = try prepared(calibrationLoader, images: options.calibrationImages)
-            guard !batches.isEmpty else { throw QuantizationError("the calibration data gave no lines") }
+            let loader = try kind.loader(modelAt: files.fp32.partial, for: .calibration, data: options.calibrationData)
+            let batches = try prepared(loader, images: options.calibrationImages)
+            guard !batches.isEmpty else { throw QuantizationError("the calibration data gave no samples") }
             let images = batches.reduce(0) { $0 + $1.shape[0] }
-            report.calibration = "\(options.quantization.method), \(images) lines from "
+            report.calibration = "\(options.quantization.method), \(images) samples from "
                 + (options.calibrationData?.joined(separator: ", ") ?? "the config's Train data (augmentation off)")
                 + ", activations \(options.quantization.activationType.rawValue)"
                 + (options.quantization.keepFloat.isEmpty ? "" : ", float: " + options.quantization.keepFloat.joined(separator: ", "))
             log("calibrating: \(report.calibration!)")
-            let (quantized, plan, ranges) = try INT8Quantization.quantize(model, calibration: batches,
+            let (quantized, plan, ranges) = try INT8Quantization.quantize(kind.model, calibration: batches,
                                                                           options: options.quantization, threads: options.threads)
-            let rejected = options.out + "/model.int8.rejected.onnx"
-            try quantized.write(to: rejected)
+            try quantized.write(to: files.int8.partial)
             // Both models timed in interleaved rounds, so other load on the machine falls on both alike.
-            let timings = try latency([fp32Path, rejected], info: info)
+            let timings = try latency([files.fp32.partial, files.int8.partial], shape: kind.inputShape)
             report.fp32.latency = timings[0]
-            var int8 = Report.Variant(file: rejected, bytes: fileSize(rejected), lineAccuracy: try accuracy(rejected, log: log),
-                                      latency: timings[1])
+            var int8 = Report.Variant(file: files.int8.partial, bytes: fileSize(files.int8.partial), latency: timings[1])
+            (int8.accuracy, int8.samples) = try score(kind, files.int8.partial, name: "INT8", log: log)
             if options.sensitivity {
-                let sample = Array(batches.prefix(2))
-                report.sensitivity = try INT8Quantization.sensitivity(model, plan: plan, ranges: ranges,
+                report.sensitivity = try INT8Quantization.sensitivity(kind.model, plan: plan, ranges: ranges,
                                                                       activationType: options.quantization.activationType,
-                                                                      batches: sample, threads: options.threads)
+                                                                      batches: Array(batches.prefix(2)), output: kind.output,
+                                                                      threads: options.threads)
                     .map { Report.Layer(name: $0.name, opType: $0.opType, frameDisagreement: $0.frameDisagreement, maxAbsDiff: Double($0.maxAbsDiff)) }
             }
-            let drop = ((report.fp32.lineAccuracy ?? 0) - (int8.lineAccuracy ?? 0)) * 100
+            let drop = ((report.fp32.accuracy ?? 0) - (int8.accuracy ?? 0)) * 100
             report.accuracyDropPoints = drop
             report.int8Accepted = drop <= options.maxAccuracyDrop
-            if report.int8Accepted! {
-                try replace(int8Path, with: rejected)
-                int8.file = int8Path
-            } else {
-                try? fm.removeItem(atPath: int8Path)        // an older accepted INT8 model is not this checkpoint's
-            }
+            int8.file = report.int8Accepted! ? files.int8.final : files.int8.rejected
             report.int8 = int8
         }
-        try write(report)
+        try files.commit(report)
         return report
     }
 
     // MARK: - measurements
 
-    private func accuracy(_ path: String, log: (String) -> Void) throws -> Double {
-        let result = try OnnxEvaluation.run(model: path, config: config.evalSettings, data: options.evalData, worstImages: 0) { _ in }
-        let acc = result.metrics.overall.lineAccuracy
-        log("line accuracy of \(URL(fileURLWithPath: path).lastPathComponent): " + String(format: "%.2f%%", acc * 100)
-            + " (\(result.metrics.overall.samples) lines)")
-        return acc
+    private func score(_ kind: any ExportKind, _ path: String, name: String, log: (String) -> Void) throws -> (Double, Int) {
+        let s = try kind.score(modelAt: path, data: options.evalData)
+        log("\(kind.metric) of the \(name) model: " + String(format: "%.2f%%", s.value * 100) + " (\(s.samples) samples"
+            + (s.notScored > 0 ? ", \(s.notScored) unreadable left out" : "") + ")")
+        return (s.value, s.samples)
     }
 
-    /// Median milliseconds per line at batch 1 and 8 on random input of the model's input size,
+    /// Median milliseconds per sample at batch 1 and 8 on random input of `shape` (C x H x W),
     /// one list per model.
-    private func latency(_ paths: [String], info: RecognitionModelInfo) throws -> [[Report.Latency]] {
+    private func latency(_ paths: [String], shape: [Int]) throws -> [[Report.Latency]] {
         var timing = OnnxLatency.Options()
         timing.threads = options.threads
-        return try OnnxLatency.measure(paths, shape: info.resize.imageShape, options: timing).map { figures in
+        return try OnnxLatency.measure(paths, shape: shape, options: timing).map { figures in
             figures.map { Report.Latency(batch: $0.batch, msPerLine: $0.msPerLine, linesPerSecond: $0.linesPerSecond) }
         }
     }
 
-    /// Up to `images` prepared lines, in the loader's batches.
+    /// Up to `images` prepared samples, in the loader's batches.
     private func prepared(_ loader: LineLoader, images: Int) throws -> [FloatTensor] {
         let stream = LineBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)
         defer { stream.close() }
         var out: [FloatTensor] = [], count = 0
         while count < images, let b = try stream.next() {
+            guard b.batch > 0 else { continue }
             out.append(try FloatTensor(b.pixels, shape: b.shape))
             count += b.batch
         }
         return out
     }
 
-    // MARK: - files
-
-    /// Renames `candidate` to `path` in one step (POSIX rename), replacing an older file.
-    private func replace(_ path: String, with candidate: String) throws {
-        guard rename(candidate, path) == 0 else {
-            throw QuantizationError("cannot rename \(candidate) to \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
     private func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-    }
-
-    private func write(_ report: Report) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: options.out + "/export-report.json"), options: .atomic)
-        try report.markdown().write(toFile: options.out + "/export-report.md", atomically: true, encoding: .utf8)
-    }
-}
-
-extension ExportJob.Report {
-    /// The report as Markdown (export-report.md); the terminal shows the same table.
-    public func markdown() -> String {
-        func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "-" }
-        func speedup(_ b: Int) -> Double {
-            let f = fp32.latency.first { $0.batch == b }?.msPerLine ?? 0, q = int8?.latency.first { $0.batch == b }?.msPerLine ?? 0
-            return q > 0 ? f / q : 0
-        }
-        func ms(_ v: Variant, _ b: Int) -> String {
-            v.latency.first { $0.batch == b }.map { String(format: "%.2f ms (%.0f lines/s)", $0.msPerLine, $0.linesPerSecond) } ?? "-"
-        }
-        var lines = ["# Export of \(checkpoint)", "", "Parity (max |logits diff|, ONNX Runtime vs LibTorch):", ""]
-        lines += parity.map { "    " + $0 }
-        lines += ["", "| model | file | size | line accuracy | batch 1, per line | batch 8, per line |", "|---|---|---|---|---|---|"]
-        var variants = [("FP32", fp32)]
-        if let int8 { variants.append(("INT8", int8)) }
-        for (name, v) in variants {
-            lines.append("| \(name) | \(v.file) | \(String(format: "%.2f MB", Double(v.bytes) / 1e6)) | \(pct(v.lineAccuracy)) | \(ms(v, 1)) | \(ms(v, 8)) |")
-        }
-        if let int8, let drop = accuracyDropPoints, let accepted = int8Accepted {
-            lines += ["", "INT8: " + String(format: "%.1f%% of the FP32 file, %.2f points of line accuracy lost, ", Double(int8.bytes) / Double(fp32.bytes) * 100, drop)
-                      + String(format: "%.2fx / %.2fx the FP32 speed at batch 1 / 8", speedup(1), speedup(8))
-                      + (accepted ? " - accepted." : " - REJECTED (more than the allowed drop): kept as \(int8.file), not as model.int8.onnx.")]
-            if let calibration { lines.append("Calibration: \(calibration).") }
-        }
-        if !sensitivity.isEmpty {
-            lines += ["", "Most sensitive layers (each quantised alone; share of frames whose best class changes):", "",
-                      "| layer | op | frames changed | max abs diff |", "|---|---|---|---|"]
-            lines += sensitivity.prefix(10).map { "| \($0.name) | \($0.opType) | " + String(format: "%.2f%% | %.4f |", $0.frameDisagreement * 100, $0.maxAbsDiff) }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -7,7 +7,7 @@ extension ParityCheck {
     /// Runs an exported angle classifier through ONNX Runtime (OCRInference's session) and
     /// compares its `probs` with the softmax of the LibTorch eval-mode logits of the module it
     /// came from, on the same inputs. It also checks what the inference side relies on: input
-    /// `x`, output `probs`, `ocrkit.kind = cls`.
+    /// `x`, output `probs`, `ocrkit.kind = cls`, metadata that `ClassificationModelInfo` reads.
     /// - Parameters:
     ///   - batches: sizes of the random image-like batches (`randomImages`) at the model's input size.
     ///   - realInputs: prepared batches of real lines (B x C x H x W), measured after the random ones.
@@ -19,21 +19,14 @@ extension ParityCheck {
             throw ExportError.parity("\(path): an OCRKit classifier has input x, output probs and ocrkit.kind cls; got inputs "
                                      + "\(session.inputNames), outputs \(session.outputNames), kind \(session.metadata.custom["ocrkit.kind"] ?? "none")")
         }
+        // and the metadata as the inference side reads it (TextClassifier), so a contract break fails here
+        _ = try ClassificationModelInfo(session: session)
         let wasTraining = classifier.isTraining
         classifier.eval()
         defer { classifier.train(wasTraining) }
 
         func measure(_ x: Tensor, source: String) throws -> Measurement {
-            let expected = try noGrad { try classifier.probabilities(x) }
-            let got = try session.run(["x": FloatTensor(x.toArray(Float.self), shape: x.shape)], outputs: ["probs"])["probs"]
-            guard let got, got.shape == expected.shape else {
-                throw ExportError.parity("\(path): ONNX Runtime gives probs \(got?.shape ?? []), LibTorch \(expected.shape) for input \(x.shape)")
-            }
-            let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
-                let d = Double(abs(p.0 - p.1))
-                return d.isNaN ? .infinity : max(m, d)                    // a NaN anywhere counts as an infinite difference
-            }
-            return Measurement(batch: x.size(0), width: x.size(3), maxAbsDiff: diff, source: source)
+            try compare(session, input: "x", output: "probs", x: x, expected: try noGrad { try classifier.probabilities(x) }, source: source)
         }
 
         var measurements: [Measurement] = []

@@ -63,21 +63,8 @@ public enum ParityCheck {
         defer { recognizer.train(wasTraining) }
 
         func measure(_ x: Tensor, source: String) throws -> Measurement {
-            let expected = try noGrad { try recognizer(x) }
-            let input = try FloatTensor(x.toArray(Float.self), shape: x.shape)
-            guard let got = try session.run([info.inputName: input], outputs: [info.outputName])[info.outputName] else {
-                throw ExportError.parity("\(path): no output '\(info.outputName)'")
-            }
-            guard got.shape == expected.shape else {
-                throw ExportError.parity("\(path): ONNX Runtime gives logits \(got.shape), LibTorch \(expected.shape) "
-                                         + "for input \(x.shape)")
-            }
-            let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
-                // A NaN anywhere counts as an infinite difference.
-                let d = Double(abs(p.0 - p.1))
-                return d.isNaN ? .infinity : max(m, d)
-            }
-            return Measurement(batch: x.size(0), width: x.size(3), maxAbsDiff: diff, source: source)
+            try compare(session, input: info.inputName, output: info.outputName, x: x,
+                        expected: try noGrad { try recognizer(x) }, source: source)
         }
 
         var measurements: [Measurement] = []
@@ -90,6 +77,22 @@ public enum ParityCheck {
         }
         for x in realInputs { measurements.append(try measure(x, source: "real lines")) }
         return Report(measurements: measurements, limit: limit)
+    }
+
+    /// ONNX Runtime's `output` of `session` for `x` against LibTorch's `expected`: the largest
+    /// |difference|, a NaN anywhere counting as infinite. Every kind's parity check measures here.
+    static func compare(_ session: InferenceSession, input: String, output: String, x: Tensor, expected: Tensor,
+                        source: String) throws -> Measurement {
+        let got = try session.run([input: FloatTensor(x.toArray(Float.self), shape: x.shape)], outputs: [output])[output]
+        guard let got, got.shape == expected.shape else {
+            throw ExportError.parity("\(session.path): ONNX Runtime gives \(output) \(got?.shape ?? []), LibTorch \(expected.shape) "
+                                     + "for input \(x.shape)")
+        }
+        let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
+            let d = Double(abs(p.0 - p.1))
+            return d.isNaN ? .infinity : max(m, d)
+        }
+        return Measurement(batch: x.size(0), width: x.size(3), maxAbsDiff: diff, source: source)
     }
 
     /// Random normalised images with structure at several scales: coarse noise (an eighth of the

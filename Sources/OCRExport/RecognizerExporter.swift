@@ -30,7 +30,12 @@ public enum RecognizerExporter {
     /// it with metadata taken from the checkpoint. `config` overrides the stored config.
     public static func export(checkpointAt path: String, config: RecognitionRunConfig? = nil,
                               options: ExportOptions = ExportOptions()) throws -> (model: ONNXModel, recognizer: any Recognizer) {
-        let checkpoint = try Checkpoint.read(from: path)
+        try export(checkpoint: Checkpoint.read(from: path), path: path, config: config, options: options)
+    }
+
+    /// The same for a checkpoint already read from `path`.
+    public static func export(checkpoint: Checkpoint, path: String, config: RecognitionRunConfig? = nil,
+                              options: ExportOptions = ExportOptions()) throws -> (model: ONNXModel, recognizer: any Recognizer) {
         let metadata = try RecognizerMetadata(checkpoint: checkpoint, path: path, config: config)
         let config = try config ?? RecognitionRunConfig(tree: .init(yaml: checkpoint.config, source: "\(path):/config"))
         let recognizer = try config.makeModel(charset: metadata.charset)

@@ -71,7 +71,7 @@ public struct RecognitionModelInfo: Sendable, Equatable {
         }
         if let kind = m["ocrkit.kind"] {
             guard kind == "rec" else { throw fail("ocrkit.kind is '\(kind)', not 'rec': this model is not a text recogniser") }
-            self = try RecognitionModelInfo(ocrkit: MetadataReader(path: path, values: m), input: input, output: output)
+            self = try RecognitionModelInfo(ocrkit: MetadataReader(path: path, values: m, models: "recognisers"), input: input, output: output)
         } else if let character = m["character"] {
             self = try RecognitionModelInfo(paddleCharacter: character, path: path, input: input, output: output)
         } else {
@@ -101,10 +101,7 @@ public struct RecognitionModelInfo: Sendable, Equatable {
 
     private init(ocrkit r: MetadataReader, input: TensorInfo, output: TensorInfo) throws {
         let path = r.path
-        let version = try r.int("ocrkit.format_version")
-        guard version == 1 else {
-            throw r.fail("ocrkit.format_version is \(version); this OCRKit reads version 1 (a newer OCRKit wrote it?)")
-        }
+        try r.checkFormatVersion()
         if let blank = r.values["ocrkit.blank_index"] {
             guard blank == "0" else { throw r.fail("ocrkit.blank_index is '\(blank)'; OCRKit's CTC decoding has the blank at class 0") }
         }
@@ -117,25 +114,10 @@ public struct RecognitionModelInfo: Sendable, Equatable {
         outputName = output.name
         algorithm = r.values["ocrkit.algorithm"]
         charset = try Self.charset(try r.string("character"), useSpaceChar: try r.bool("ocrkit.use_space_char"), path: path)
-        let channels = try r.int("ocrkit.input_channels")
-        let shape = [channels, try r.int("ocrkit.input_height"), try r.int("ocrkit.input_width")]
-        let policy = try r.string("ocrkit.resize")
-        guard policy == "keep_ratio_pad" || policy == "stretch" else {
-            throw r.fail("ocrkit.resize '\(policy)' is not keep_ratio_pad or stretch")
-        }
-        resize = RecResize(imageShape: shape, padding: policy == "keep_ratio_pad")
-        resize.mean = try r.floats("ocrkit.mean")
-        resize.std = try r.floats("ocrkit.std")
-        do { try resize.validate() } catch { throw r.fail("\(error)") }
+        resize = try r.resize()
         fixedWidth = try r.bool("ocrkit.fixed_width")
         batchWidth = .inputWidth
-        let order = try r.string("ocrkit.color_order")
-        switch (order, channels) {
-        case ("BGR", 3): colorOrder = .bgr
-        case ("RGB", 3): colorOrder = .rgb
-        case ("GRAY", 1): colorOrder = .gray
-        default: throw r.fail("ocrkit.color_order '\(order)' does not fit \(channels) input channels (BGR or RGB for 3, GRAY for 1)")
-        }
+        colorOrder = try r.colorOrder(channels: resize.channels)
         switch try r.string("ocrkit.output") {
         case "logits": scores = .logits
         case "probabilities": scores = .probabilities
@@ -169,39 +151,5 @@ public struct RecognitionModelInfo: Sendable, Equatable {
         } catch {
             throw InferenceError(.metadata, "\(error)")
         }
-    }
-}
-
-/// Typed reads of `metadata_props` values, with errors naming the file and the key.
-private struct MetadataReader {
-    let path: String
-    let values: [String: String]
-
-    func fail(_ message: String) -> InferenceError { InferenceError(.metadata, "\(path): \(message)") }
-
-    func string(_ key: String) throws -> String {
-        guard let v = values[key] else { throw fail("metadata '\(key)' is missing (OCRKit recognisers carry every ocrkit.* key)") }
-        return v
-    }
-
-    func int(_ key: String) throws -> Int {
-        let v = try string(key)
-        guard let n = Int(v), n > 0 else { throw fail("metadata \(key) = '\(v)' is not a positive integer") }
-        return n
-    }
-
-    func bool(_ key: String) throws -> Bool {
-        switch try string(key) {
-        case "true": return true
-        case "false": return false
-        case let v: throw fail("metadata \(key) = '\(v)' is not true or false")
-        }
-    }
-
-    func floats(_ key: String) throws -> [Float] {
-        let v = try string(key)
-        let parts = v.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { throw fail("metadata \(key) = '\(v)' is not a comma-separated list of numbers") }
-        return parts.map { $0! }
     }
 }

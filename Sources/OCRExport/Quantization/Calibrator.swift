@@ -51,30 +51,34 @@ public enum INT8Quantization {
         return (quantized, plan, ranges)
     }
 
-    /// What quantising one operator alone does to the logits.
+    /// What quantising one operator alone does to the model's scores.
     public struct LayerSensitivity: Sendable {
         public var name: String
         public var opType: String
-        /// Largest absolute logit difference from the float model.
+        /// Largest absolute difference of the scores (logits, probabilities) from the float model's.
         public var maxAbsDiff: Float
-        /// Share of frames whose best class differs from the float model's.
+        /// Share of frames (recogniser time steps, classifier samples) whose best class differs from the float model's.
         public var frameDisagreement: Double
     }
 
-    /// Quantises each planned operator on its own and compares logits with the float model on
+    /// Quantises each planned operator on its own and compares `output` (the last axis holding the
+    /// classes: a recogniser's `logits`, a classifier's `probs`) with the float model's on
     /// `batches`; most damaging first.
     public static func sensitivity(_ model: ONNXModel, plan: QDQQuantizer.Plan, ranges: [String: (lo: Float, hi: Float)],
-                                   activationType: ActivationType, batches: [FloatTensor], threads: Int = 2,
-                                   progress: (String) -> Void = { _ in }) throws -> [LayerSensitivity] {
+                                   activationType: ActivationType, batches: [FloatTensor], output: String = "logits",
+                                   threads: Int = 2, progress: (String) -> Void = { _ in }) throws -> [LayerSensitivity] {
         let reference = try TemporaryModel(model).session(threads: threads)
-        let expected = try batches.map { try reference.run(["x": $0], outputs: ["logits"])["logits"]! }
+        let expected = try batches.map { batch in
+            guard let y = try reference.run(["x": batch], outputs: [output])[output] else { throw QuantizationError("the model has no output '\(output)'") }
+            return y
+        }
         var result: [LayerSensitivity] = []
         for (k, node) in plan.nodes.enumerated() {
             let single = try QDQQuantizer.quantize(model, plan: plan.only([node.name]), ranges: ranges, activationType: activationType)
             let session = try TemporaryModel(single).session(threads: threads)
             var worst: Float = 0, frames = 0, differing = 0
             for (batch, want) in zip(batches, expected) {
-                let got = try session.run(["x": batch], outputs: ["logits"])["logits"]!
+                let got = try session.run(["x": batch], outputs: [output])[output]!
                 worst = max(worst, zip(got.values, want.values).map { abs($0 - $1) }.max() ?? 0)
                 let classes = want.shape.last ?? 1
                 for f in 0..<(want.values.count / classes) {
