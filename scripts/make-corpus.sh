@@ -2,7 +2,8 @@
 # Builds the demo/benchmark corpora from Debian's English word list (wamerican), split so that
 # evaluation text is never seen in training: every 10th word goes to eval only. Numbers, prices,
 # dates and codes (as on forms and labels) are mixed in, generated with a fixed seed.
-#   scripts/make-corpus.sh OUT_DIR   -> OUT_DIR/train.txt, OUT_DIR/eval.txt (one token per line)
+#   scripts/make-corpus.sh OUT_DIR   -> OUT_DIR/train.txt, OUT_DIR/eval.txt (one token per line),
+#                                       OUT_DIR/train_cased.txt (train.txt in mixed case)
 set -euo pipefail
 out=${1:?usage: make-corpus.sh OUT_DIR}
 words=/usr/share/dict/words
@@ -29,4 +30,8 @@ for part in train:1 eval:2; do
   }' >> "$out/$name.txt"
 done
 rm -f "$out/.words"
+# The same training tokens with mixed case, for the angle classifier: a third UPPER CASE, a sixth
+# Title Case (headings, forms and all-caps faces turn upside down differently from lower case).
+awk 'BEGIN { srand(3) } { r = rand(); if (r < 0.33) print toupper($0); else if (r < 0.5) print toupper(substr($0, 1, 1)) substr($0, 2); else print }' \
+  "$out/train.txt" > "$out/train_cased.txt"
 echo "make-corpus: $(wc -l < "$out/train.txt") train tokens, $(wc -l < "$out/eval.txt") eval tokens in $out"
