@@ -13,10 +13,9 @@ mkdir -p "$out"
 LC_ALL=C grep -E '^[[:print:]]+$' "$words" | LC_ALL=C grep -v '[^ -~]' > "$out/.words"
 awk 'NR % 10 != 0' "$out/.words" > "$out/train.txt"
 awk 'NR % 10 == 0' "$out/.words" > "$out/eval.txt"
-# numbers and codes: the two files draw from different seeds, so they share few tokens
-for part in train:1 eval:2; do
-  name=${part%%:*}; seed=${part##*:}
-  awk -v seed="$seed" 'BEGIN {
+# Numbers, prices, dates, codes, percentages, bracketed counts: `numbers SEED` prints 6000.
+numbers() {
+  awk -v seed="$1" 'BEGIN {
     srand(seed)
     for (i = 0; i < 6000; i++) {
       k = int(rand() * 6)
@@ -27,11 +26,17 @@ for part in train:1 eval:2; do
       else if (k == 4) printf "%d.%d%%\n", int(rand() * 100), int(rand() * 10)
       else printf "(%d)\n", int(rand() * 1000)
     }
-  }' >> "$out/$name.txt"
-done
+  }'
+}
+# the two files draw from different seeds, so they share few tokens
+numbers 1 >> "$out/train.txt"
+numbers 2 >> "$out/eval.txt"
 rm -f "$out/.words"
-# The same training tokens with mixed case, for the angle classifier: a third UPPER CASE, a sixth
-# Title Case (headings, forms and all-caps faces turn upside down differently from lower case).
+# For the angle classifier: the training tokens in mixed case - a third UPPER CASE, a sixth Title
+# Case (headings, forms and all-caps faces turn upside down differently from lower case) - and
+# numbers as often as in eval.txt (a third of its tokens): a line of digits is the hardest to
+# tell upside down.
 awk 'BEGIN { srand(3) } { r = rand(); if (r < 0.33) print toupper($0); else if (r < 0.5) print toupper(substr($0, 1, 1)) substr($0, 2); else print }' \
   "$out/train.txt" > "$out/train_cased.txt"
+for seed in 4 5 6 7 8; do numbers "$seed" >> "$out/train_cased.txt"; done
 echo "make-corpus: $(wc -l < "$out/train.txt") train tokens, $(wc -l < "$out/eval.txt") eval tokens in $out"
