@@ -85,6 +85,7 @@ final class ClassifierTests: XCTestCase {
     /// its start within 30 steps, and every parameter must get a gradient (nothing built is left
     /// out of the forward pass).
     func testOverfitsFourImages() throws {
+        Torch.seed(3)                                   // random weights and inputs: the same every run
         let model = try classifier()
         model.train()
         let x = try Tensor.randn([4, 3, 48, 192])
