@@ -31,3 +31,14 @@ public enum DecodeMode: Sendable, Hashable {
         }
     }
 }
+
+extension DecodeMode {
+    /// The decode mode that gives images in a model's channel order (alpha dropped).
+    public init(decodingFor order: ColorOrder) {
+        self = switch order {
+        case .gray: .gray
+        case .rgb, .rgba: .rgb
+        case .bgr, .bgra: .bgr
+        }
+    }
+}

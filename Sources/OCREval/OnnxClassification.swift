@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import OCRCore
 import OCRData
 import OCRInference
@@ -47,11 +48,7 @@ public enum OnnxClassification {
         s.dataset.transforms.resize = info.resize
         s.dataset.transforms.augment = nil
         s.loader.shuffle = false
-        s.dataset.transforms.decodeMode = switch info.colorOrder {
-        case .gray: .gray
-        case .rgb, .rgba: .rgb
-        case .bgr, .bgra: .bgr
-        }
+        s.dataset.transforms.decodeMode = DecodeMode(decodingFor: info.colorOrder)
         return try s.makeLoader(labels: ClassLabels(info.labels), seed: seed, issuePolicy: issuePolicy)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import OCRCore
 import OCRData
 import OCRInference
@@ -59,11 +60,7 @@ public enum OnnxEvaluation {
         section.dataset.transforms.resize = info.resize
         section.dataset.transforms.augment = nil
         section.loader.shuffle = false
-        section.dataset.transforms.decodeMode = switch info.colorOrder {
-        case .gray: .gray
-        case .rgb, .rgba: .rgb
-        case .bgr, .bgra: .bgr
-        }
+        section.dataset.transforms.decodeMode = DecodeMode(decodingFor: info.colorOrder)
         return try section.makeLoader(charset: info.charset, maxTextLength: run?.maxTextLength, seed: (run?.seed ?? 0) &+ 1)
     }
 
