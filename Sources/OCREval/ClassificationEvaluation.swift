@@ -77,7 +77,10 @@ public struct ClassificationEvaluation: Sendable {
                              image: (Int) throws -> ReportImage? = { _ in nil }) throws {
         let k = labels.count
         guard scores.count == truths.count * k, sources.count == truths.count else {
-            throw TrainError("evaluation: \(scores.count) probabilities for a batch of \(truths.count) and \(k) classes")
+            throw TrainError("evaluation: \(scores.count) scores for a batch of \(truths.count) and \(k) classes")
+        }
+        if let i = truths.firstIndex(where: { !(0..<k).contains($0) }) {
+            throw TrainError("\(sources[i]): class \(truths[i]) is outside label_list \(labels) (\(k) classes)")
         }
         for (i, truth) in truths.enumerated() {
             let row = scores[(i * k)..<((i + 1) * k)]

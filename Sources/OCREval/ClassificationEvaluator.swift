@@ -22,7 +22,11 @@ public struct ClassificationEvaluator {
         while let batch = try next() {
             guard batch.batch > 0 else { continue }
             let truths = try zip(batch.texts, batch.sources).map { try labels.encode($0, source: $1) }
-            try result.add(scores: try classify(batch), truths: truths, sources: batch.sources, groups: batch.groups) { i in
+            let probs = try classify(batch)
+            guard probs.count == batch.batch * labels.count else {
+                throw TrainError("evaluation: \(probs.count) probabilities for a batch of \(batch.batch) and \(labels.count) classes")
+            }
+            try result.add(scores: probs, truths: truths, sources: batch.sources, groups: batch.groups) { i in
                 let img = batch.image(at: i)
                 return ReportImage(width: img.width, height: img.height, bgr: img.pixels)
             }
