@@ -30,6 +30,18 @@ step "evaluate the exported models"
 "$BIN/ocr-eval" -c "$CONFIG" --checkpoint "$OUT/export/model.onnx" --out "$OUT/eval-fp32"
 "$BIN/ocr-eval" -c "$CONFIG" --checkpoint "$OUT/export/model.int8.onnx" --out "$OUT/eval-int8"
 
+step "the LibTorch-free ocr: render lines, evaluate the exported model, read the lines"
+"$BIN/ocr" data render --fonts /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf --corpus /usr/share/dict/words \
+  --count 32 --text-mode words --text-length 3,10 --seed 5 --out "$OUT/lines"
+"$BIN/ocr" eval "$OUT/export/model.onnx" --data "$OUT/lines/labels.txt" --out "$OUT/eval-ocr" | tee "$OUT/ocr-eval.log"
+grep -q "32 lines scored" "$OUT/ocr-eval.log" || { echo "export-check: ocr eval did not score the 32 lines" >&2; exit 1; }
+"$BIN/ocr" predict --rec "$OUT/export/model.onnx" "$OUT"/lines/images/* --json > "$OUT/predict.json"
+[ "$(wc -l < "$OUT/predict.json")" -eq 32 ] || { echo "export-check: ocr predict did not read the 32 lines" >&2; exit 1; }
+if "$BIN/ocr" predict --rec "$OUT/export/model.onnx" "$OUT/lines" > /dev/null 2> "$OUT/predict-dir.log"; then
+  echo "export-check: ocr predict on a folder without images succeeded" >&2; exit 1
+fi
+grep -q "no image files" "$OUT/predict-dir.log" || { echo "export-check: no clear error for a folder without images" >&2; exit 1; }
+
 step "the accuracy gate refuses an INT8 model it cannot accept"
 if "$BIN/ocr-export" -c "$CONFIG" --checkpoint "$OUT/run/latest.h5" --out "$OUT/gate" \
      --int8 --calib-count 32 --max-accuracy-drop=-1 --no-sensitivity > "$OUT/gate.log" 2>&1; then

@@ -8,7 +8,8 @@ public enum ImageFiles {
     public static let extensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "pbm", "pgm", "ppm"]
 
     /// `paths` with each folder replaced by its image files (not recursive), sorted by name; files
-    /// are kept as given, whatever their extension. Throws for a path that does not exist.
+    /// are kept as given, whatever their extension. Throws for a path that does not exist and for
+    /// a folder without image files (naming its subfolders, which are not searched).
     public static func expand(_ paths: [String]) throws -> [String] {
         var files = [String]()
         for path in paths {
@@ -20,9 +21,18 @@ public enum ImageFiles {
                 files.append(path)
                 continue
             }
-            let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
-                .sorted()
+            let entries = try FileManager.default.contentsOfDirectory(atPath: path)
+            let names = entries.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+            guard !names.isEmpty else {
+                // An empty result would print nothing and succeed: say what the folder holds instead.
+                let folders = entries.filter { e in
+                    var d: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(e), isDirectory: &d) && d.boolValue
+                }.sorted()
+                throw InferenceError(.image, "\(path): no image files (" + extensions.sorted().joined(separator: ", ") + ")"
+                    + (folders.isEmpty ? "" : "; folders are not searched: name its subfolders (" + folders.prefix(5).joined(separator: ", ")
+                       + (folders.count > 5 ? ", ..." : "") + ") instead"))
+            }
             files += names.map { (path as NSString).appendingPathComponent($0) }
         }
         return files
