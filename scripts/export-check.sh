@@ -67,6 +67,12 @@ done
 grep -q '"kind" : "cls"' "$OUT/cls-export/export-report.json" || { echo "export-check: the cls report is not a cls export" >&2; exit 1; }
 no_partials "$OUT/cls-export"
 
+step "evaluate the classifier's checkpoint and its ONNX file: the same lines, the same accuracy"
+"$BIN/ocr-eval" -c "$CLS" -o "${CLS_DATA[@]}" --checkpoint "$OUT/cls-run/latest.h5" --out "$OUT/cls-eval-ckpt" | tee "$OUT/cls-ckpt.log"
+"$BIN/ocr-eval" -c "$CLS" -o "${CLS_DATA[@]}" --checkpoint "$OUT/cls-export/model.onnx" --out "$OUT/cls-eval-onnx" | tee "$OUT/cls-onnx.log"
+a=$(grep -m1 '^accuracy' "$OUT/cls-ckpt.log"); b=$(grep -m1 '^accuracy' "$OUT/cls-onnx.log")
+[ -n "$a" ] && [ "$a" = "$b" ] || { echo "export-check: checkpoint '$a' and ONNX '$b' disagree" >&2; exit 1; }
+
 step "a checkpoint is exported only with its own task's config"
 if "$BIN/ocr-export" -c "$CONFIG" --checkpoint "$OUT/cls-run/latest.h5" --out "$OUT/mismatch" > "$OUT/mismatch.log" 2>&1; then
   echo "export-check: ocr-export exported a cls checkpoint with a rec config" >&2; exit 1

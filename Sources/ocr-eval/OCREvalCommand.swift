@@ -70,11 +70,20 @@ struct OCREvalCommand: ParsableCommand {
             r.worstCount = worst
             (report, speed) = (r, result.samplesPerSecond)
         case .cls:
-            guard !isONNX else {
-                throw TrainError("evaluating an .onnx classifier is not supported yet: evaluate its training checkpoint (--checkpoint RUN/best.h5)")
+            let run = try ClassificationRunConfig(base!)
+            let result: ClassificationEvaluation
+            if isONNX {
+                // The exported file's own metadata prepares the samples (as TextClassifier does in deployment).
+                guard let section = run.eval ?? (given != nil ? run.train : nil) else {
+                    throw TrainError("the config has no Eval section: give --data LABELS (path<TAB>label)")
+                }
+                let s = run.resolved(try given.map { try EvalData.section(for: $0, like: section) } ?? section)
+                result = try OnnxClassification.run(model: checkpoint, section: s, threads: run.global.threads,
+                                                    seed: run.global.seed &+ 1, events: printer.handle)
+            } else {
+                result = try ClassificationCheckpointEvaluation.run(run, checkpoint: checkpoint, data: given, useEMA: ema,
+                                                                    worstImages: worst, events: printer.handle)
             }
-            let result = try ClassificationCheckpointEvaluation.run(try ClassificationRunConfig(base!), checkpoint: checkpoint, data: given,
-                                                                    useEMA: ema, worstImages: worst, events: printer.handle)
             var r = ClassificationReport(title: title, result: result)
             r.worstCount = worst
             (report, speed) = (r, result.samplesPerSecond)
