@@ -60,15 +60,12 @@ public enum EvalData {
         return dirs.first!.isEmpty ? "." : dirs.first!
     }
 
-    /// What an evaluation reads (`LineDataSection.evaluating`: every line once, policy `exclude`).
-    public static func evaluating(_ section: RecDataSection) -> RecDataSection { section.evaluating }
-
-    /// The dataset of `section` as evaluation reads it (`evaluating(_:)`), with the run's
+    /// The dataset of `section` as evaluation reads it (`LineDataSection.evaluating`), with the run's
     /// `Global.max_text_length` (none without a config). Sections from `EvalSettings` have their
     /// paths resolved already.
     public static func dataset(_ section: RecDataSection, settings run: EvalSettings?,
                                charset: Charset) throws -> any LineDataset & DataReporting {
-        try evaluating(section).dataset.makeDataset(charset: charset, maxTextLength: run?.maxTextLength)
+        try section.evaluating.dataset.makeDataset(charset: charset, maxTextLength: run?.maxTextLength)
     }
 
     /// The loader's size and its dataset's report, for messages.

@@ -25,7 +25,7 @@ public enum OnnxEvaluation {
         section.dataset.transforms.decodeMode = .bgr
         section.dataset.transforms.augment = nil
         section.loader.batchSize = recognizer.chunkSize
-        section = EvalData.evaluating(section)
+        section = section.evaluating
         let dataset = try EvalData.dataset(section, settings: run, charset: info.charset)
         // The pipeline's resize is not used: samples(epoch:index:) stops before it.
         let loader = LineLoader(dataset: dataset, pipeline: LinePipeline(resize: info.resize), options: section.loader,

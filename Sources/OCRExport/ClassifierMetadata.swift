@@ -65,16 +65,11 @@ public struct ClassifierMetadata: Sendable, Equatable {
     /// as `decodeMode`: the preprocessing is written as training used it.
     public init(labels: [String], resize: RecResize, decodeMode: DecodeMode = .bgr, threshold: Double = 0.9,
                 sourceCheckpoint: String = "", configSHA256: String = "") {
-        let colorOrder = switch decodeMode {
-        case .gray: "GRAY"
-        case .rgb: "RGB"
-        case .bgr, .keep: "BGR"
-        }
-        // RecResize holds one value for all channels or one per channel; the metadata spells out every channel.
-        func perChannel(_ v: [Float]) -> [Float] { v.count == 1 ? Array(repeating: v[0], count: resize.channels) : v }
         self.init(labels: labels, threshold: threshold, inputShape: resize.imageShape,
-                  resize: resize.padding ? .keepRatioPad : .stretch, mean: perChannel(resize.mean), std: perChannel(resize.std),
-                  colorOrder: colorOrder, sourceCheckpoint: sourceCheckpoint, configSHA256: configSHA256)
+                  resize: resize.padding ? .keepRatioPad : .stretch,
+                  mean: PreprocessMetadata.perChannel(resize.mean, channels: resize.channels),
+                  std: PreprocessMetadata.perChannel(resize.std, channels: resize.channels),
+                  colorOrder: PreprocessMetadata.colorOrder(decodeMode), sourceCheckpoint: sourceCheckpoint, configSHA256: configSHA256)
     }
 
     /// The metadata of a classifier trained with `config`: its label list, and Train's
@@ -87,21 +82,14 @@ public struct ClassifierMetadata: Sendable, Equatable {
 
     /// The `metadata_props` entries, in order.
     public var properties: [(key: String, value: String)] {
-        func list(_ xs: [Float]) -> String { xs.map { String($0) }.joined(separator: ",") }
         return [
             ("ocrkit.kind", "cls"),
             ("ocrkit.format_version", String(Self.formatVersion)),
             ("ocrkit.algorithm", algorithm),
             ("ocrkit.labels", labels.joined(separator: ",")),
             ("ocrkit.threshold", String(threshold)),
-            ("ocrkit.input_channels", String(inputChannels)),
-            ("ocrkit.input_height", String(inputHeight)),
-            ("ocrkit.input_width", String(inputWidth)),
-            ("ocrkit.fixed_width", "true"),
-            ("ocrkit.resize", resize.rawValue),
-            ("ocrkit.mean", list(mean)),
-            ("ocrkit.std", list(std)),
-            ("ocrkit.color_order", colorOrder),
+        ] + PreprocessMetadata.properties(channels: inputChannels, height: inputHeight, width: inputWidth, fixedWidth: true,
+                                          resize: resize, mean: mean, std: std, colorOrder: colorOrder) + [
             ("ocrkit.output", "probs"),
             ("ocrkit.precision", "fp32"),
             ("ocrkit.source_checkpoint", sourceCheckpoint),

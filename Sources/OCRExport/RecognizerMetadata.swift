@@ -82,17 +82,11 @@ public struct RecognizerMetadata: Sendable, Equatable {
         let transforms = config.train.dataset.transforms
         let resize = transforms.resize ?? RecResize()
         let fixedWidth = if case .svtrNet = config.architecture.backbone { true } else { false }
-        let colorOrder = switch transforms.decodeMode {
-        case .gray: "GRAY"
-        case .rgb: "RGB"
-        case .bgr, .keep: "BGR"
-        }
-        // RecResize holds one value for all channels or one per channel; the metadata spells out every channel.
         let c = resize.channels
-        func perChannel(_ v: [Float]) -> [Float] { v.count == 1 ? Array(repeating: v[0], count: c) : v }
         self.init(algorithm: config.architecture.algorithm, charset: charset, inputShape: resize.imageShape,
                   fixedWidth: fixedWidth, resize: resize.padding ? .keepRatioPad : .stretch,
-                  mean: perChannel(resize.mean), std: perChannel(resize.std), colorOrder: colorOrder,
+                  mean: PreprocessMetadata.perChannel(resize.mean, channels: c), std: PreprocessMetadata.perChannel(resize.std, channels: c),
+                  colorOrder: PreprocessMetadata.colorOrder(transforms.decodeMode),
                   sourceCheckpoint: sourceCheckpoint, configSHA256: configSHA256)
     }
 
@@ -103,7 +97,6 @@ public struct RecognizerMetadata: Sendable, Equatable {
 
     /// The `metadata_props` entries, in order.
     public var properties: [(key: String, value: String)] {
-        func list(_ xs: [Float]) -> String { xs.map { String($0) }.joined(separator: ",") }
         return [
             ("ocrkit.kind", "rec"),
             ("ocrkit.format_version", String(Self.formatVersion)),
@@ -111,14 +104,8 @@ public struct RecognizerMetadata: Sendable, Equatable {
             ("character", characterList),
             ("ocrkit.use_space_char", String(charset.useSpaceChar)),
             ("ocrkit.blank_index", String(Charset.blankIndex)),
-            ("ocrkit.input_channels", String(inputChannels)),
-            ("ocrkit.input_height", String(inputHeight)),
-            ("ocrkit.input_width", String(inputWidth)),
-            ("ocrkit.fixed_width", String(fixedWidth)),
-            ("ocrkit.resize", resize.rawValue),
-            ("ocrkit.mean", list(mean)),
-            ("ocrkit.std", list(std)),
-            ("ocrkit.color_order", colorOrder),
+        ] + PreprocessMetadata.properties(channels: inputChannels, height: inputHeight, width: inputWidth, fixedWidth: fixedWidth,
+                                          resize: resize, mean: mean, std: std, colorOrder: colorOrder) + [
             ("ocrkit.decoder", "ctc_greedy"),
             ("ocrkit.output", "logits"),
             ("ocrkit.precision", "fp32"),

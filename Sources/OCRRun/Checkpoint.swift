@@ -57,14 +57,14 @@ public struct Checkpoint {
 
     /// A recogniser's dictionary text ("" for other tasks).
     public var charset: String {
-        get { task.strings["charset"] ?? "" }
-        set { task.strings["charset"] = newValue }
+        get { task.charset }
+        set { task.charset = newValue }
     }
 
     /// A recogniser's use_space_char.
     public var useSpaceChar: Bool {
-        get { task.strings["use_space_char"] == "true" }
-        set { task.strings["use_space_char"] = newValue ? "true" : "false" }
+        get { task.useSpaceChar }
+        set { task.useSpaceChar = newValue }
     }
 
     public func write(to path: String) throws {
@@ -170,5 +170,17 @@ public struct TaskEntries: Sendable, Equatable {
     public init(kind: TaskKind, strings: [String: String] = [:]) {
         self.kind = kind
         self.strings = strings
+    }
+
+    /// A recogniser's dictionary text ("" for other tasks).
+    public var charset: String {
+        get { strings["charset"] ?? "" }
+        set { strings["charset"] = newValue }
+    }
+
+    /// A recogniser's use_space_char (stored as the charset dataset's attribute).
+    public var useSpaceChar: Bool {
+        get { strings["use_space_char"] == "true" }
+        set { strings["use_space_char"] = newValue ? "true" : "false" }
     }
 }

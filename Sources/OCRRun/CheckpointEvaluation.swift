@@ -37,9 +37,9 @@ public enum CheckpointEvaluation {
         guard let base = run.eval ?? (data != nil ? run.train : nil) else {
             throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
         }
-        let section = EvalData.evaluating(try data.map { try EvalData.section(for: $0, like: base) } ?? base)
+        let section = (try data.map { try EvalData.section(for: $0, like: base) } ?? base).evaluating
         let loader = try run.makeLoader(section, charset: charset, seed: run.global.seed &+ 1)
-        events(.message("evaluating \(checkpoint) on:\n" + RecognitionRunConfig.describe(loader)))
+        events(.message("evaluating \(checkpoint) on:\n" + EvalData.describe(loader)))
         let stream = LineBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)
         defer { stream.close() }

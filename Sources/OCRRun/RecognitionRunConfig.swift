@@ -84,9 +84,6 @@ public struct RecognitionRunConfig {
                                          issuePolicy: global.dataIssuePolicy)
     }
 
-    /// The loader's size and its dataset's report, for messages.
-    public static func describe(_ loader: LineLoader) -> String { EvalData.describe(loader) }
-
     /// What evaluating data needs from this config (for OCREval, which cannot see the run config).
     public var evalSettings: EvalSettings {
         EvalSettings(eval: eval.map(resolved), train: resolved(train), maxTextLength: global.maxTextLength,

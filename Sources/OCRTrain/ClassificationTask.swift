@@ -20,8 +20,8 @@ public final class ClassificationTask: TrainingTask {
         self.labels = labels
     }
 
-    /// The batch's classes: each sample's text is a label (the datasets checked it; this names
-    /// the sample if one slipped through).
+    /// The batch's classes: each sample's text is a label (the datasets checked it;
+    /// `ClassLabels.encode` names the sample if one slipped through).
     func targets(_ batch: LineBatch) throws -> [Int] {
         try zip(batch.texts, batch.sources).map { try labels.encode($0, source: $1) }
     }

@@ -14,12 +14,12 @@ extension RecognitionRunConfig {
             throw TrainError("Architecture fixes the input width to \(w) but Train's RecResizeImg.image_shape gives \(inputShape[2])")
         }
         let trainLoader = try makeLoader(train, charset: charset, seed: global.seed)
-        events(.message("train data:\n" + Self.describe(trainLoader)))
+        events(.message("train data:\n" + EvalData.describe(trainLoader)))
         var evalSource: (any BatchSource<LineBatch>)?
         if let eval {
             // Evaluation reads every line once and leaves out (and lists) what it cannot read.
-            let evalLoader = try makeLoader(EvalData.evaluating(eval), charset: charset, seed: global.seed &+ 1)
-            events(.message("eval data:\n" + Self.describe(evalLoader)))
+            let evalLoader = try makeLoader(eval.evaluating, charset: charset, seed: global.seed &+ 1)
+            events(.message("eval data:\n" + EvalData.describe(evalLoader)))
             evalSource = LineBatchStream(evalLoader)
         }
         var setup = RecognitionTrainer.Setup(

@@ -47,27 +47,23 @@ public final class RecognitionTask: TrainingTask {
 
     public var checkpointEntries: TaskEntries {
         var e = TaskEntries(kind: .rec)
-        e.strings["charset"] = charset.dictionaryText
-        e.strings["use_space_char"] = charset.useSpaceChar ? "true" : "false"
+        e.charset = charset.dictionaryText
+        e.useSpaceChar = charset.useSpaceChar
         return e
     }
 
     public func checkResume(from saved: TaskEntries, path: String) throws {
-        var c = Checkpoint()
-        c.task = saved
-        guard c.charset == charset.dictionaryText, c.useSpaceChar == charset.useSpaceChar else {
-            throw TrainError("refusing to resume from \(path): its charset (\(c.charset.split(separator: "\n").count) characters, "
-                             + "use_space_char \(c.useSpaceChar)) differs from the config's \(charset). "
+        guard saved.charset == charset.dictionaryText, saved.useSpaceChar == charset.useSpaceChar else {
+            throw TrainError("refusing to resume from \(path): its charset (\(saved.charset.split(separator: "\n").count) characters, "
+                             + "use_space_char \(saved.useSpaceChar)) differs from the config's \(charset). "
                              + "To train on a new charset, start a new run with Global.pretrained_model: \(path)")
         }
     }
 
     /// With a changed charset, the head keeps the rows of characters both charsets share.
     public func adaptPretrained(_ state: inout [String: Tensor], saved: TaskEntries, model: Module, path: String) throws -> [String] {
-        var c = Checkpoint()
-        c.task = saved
-        guard saved.kind == .rec, c.charset != charset.dictionaryText || c.useSpaceChar != charset.useSpaceChar else { return [] }
-        let old = try Charset(dictionaryText: c.charset, source: path, useSpaceChar: c.useSpaceChar)
+        guard saved.kind == .rec, saved.charset != charset.dictionaryText || saved.useSpaceChar != charset.useSpaceChar else { return [] }
+        let old = try Charset(dictionaryText: saved.charset, source: path, useSpaceChar: saved.useSpaceChar)
         let map = CharsetRemap.classMap(from: old, to: charset)
         let own = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.path, $0.tensor) })
         var notes: [String] = []
