@@ -31,16 +31,7 @@ public enum ClassifierExporter {
     /// config's: they say what each output class means.
     public static func export(checkpoint: Checkpoint, path: String, config: ClassificationRunConfig,
                               options: ExportOptions = ExportOptions()) throws -> (model: ONNXModel, classifier: AngleClassifier) {
-        let saved = checkpoint.task.strings["labels"].map { $0.split(separator: "\n").map(String.init) } ?? []
-        guard saved == config.labels.labels else {
-            throw TrainError("\(path) was trained with labels \(saved), the config's PostProcess.label_list is \(config.labels.labels)")
-        }
-        let classifier = try config.makeModel()
-        do {
-            try classifier.load(checkpoint.model, strict: true)
-        } catch {
-            throw TrainError("\(path) does not fit the config's Architecture (\(config.architecture.algorithm)): \(error)")
-        }
+        let classifier = try config.loadModel(from: checkpoint, path: path)
         classifier.eval()
         let metadata = ClassifierMetadata(config: config, sourceCheckpoint: path, configSHA256: SHA256Digest(of: checkpoint.config).hex)
         return (try export(model: classifier, metadata: metadata, options: options), classifier)

@@ -178,6 +178,12 @@ public struct TaskEntries: Sendable, Equatable {
         set { strings["charset"] = newValue }
     }
 
+    /// A classifier's labels in class order ([] for other tasks).
+    public var labels: [String] {
+        get { strings["labels"].map { $0.split(separator: "\n").map(String.init) } ?? [] }
+        set { strings["labels"] = newValue.joined(separator: "\n") }
+    }
+
     /// A recogniser's use_space_char (stored as the charset dataset's attribute).
     public var useSpaceChar: Bool {
         get { strings["use_space_char"] == "true" }

@@ -13,20 +13,7 @@ public enum ClassificationCheckpointEvaluation {
     public static func loadModel(_ run: ClassificationRunConfig, checkpoint path: String, useEMA: Bool = false)
         throws -> (model: AngleClassifier, checkpoint: Checkpoint) {
         let c = try Checkpoint.read(from: path)
-        guard c.task.kind == .cls else {
-            throw TrainError("\(path) is a \(c.task.kind.rawValue) checkpoint, not a classifier's: evaluate it with "
-                             + "a config whose Architecture.model_type is \(c.task.kind.rawValue)")
-        }
-        let theirs = (c.task.strings["labels"] ?? "").split(separator: "\n").map(String.init)
-        guard theirs == run.labels.labels else {
-            throw TrainError("\(path) was trained on labels \(theirs), the config's label_list is \(run.labels.labels)")
-        }
-        let model = try run.makeModel()
-        do {
-            try model.load(useEMA ? (c.ema ?? c.model) : c.model, strict: true)
-        } catch {
-            throw TrainError("\(path) does not fit the config's Architecture (\(run.architecture.algorithm)): \(error)")
-        }
+        let model = try run.loadModel(from: c, path: path, useEMA: useEMA)
         model.eval()
         return (model, c)
     }

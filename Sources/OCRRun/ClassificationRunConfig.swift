@@ -2,6 +2,7 @@ import Foundation
 import OCRCore
 import OCRData
 import OCRModels
+import Torch
 
 /// A PaddleOCR-style angle-classifier config (`Architecture.model_type: cls`, as
 /// `configs/cls/cls_mv3.yml`): the shared `RunConfig` plus the classifier's sections, decoded
@@ -53,6 +54,26 @@ public struct ClassificationRunConfig {
         let model = try ClassifierFactory.build(architecture, inputShape: inputShape)
         guard model.classes == labels.count else {
             throw TrainError("Architecture.Head.class_dim is \(model.classes) but PostProcess.label_list has \(labels.count) labels \(labels.labels)")
+        }
+        return model
+    }
+
+    /// The classifier in a cls checkpoint read from `path`: the checkpoint must be a classifier's
+    /// trained on this config's labels (they say what each output means) and fit its
+    /// Architecture; each refusal names the file. Returned in training mode.
+    public func loadModel(from c: Checkpoint, path: String, useEMA: Bool = false) throws -> AngleClassifier {
+        guard c.task.kind == .cls else {
+            throw TrainError("\(path) is a \(c.task.kind.rawValue) checkpoint, not a classifier's: use it with "
+                             + "a config whose Architecture.model_type is \(c.task.kind.rawValue)")
+        }
+        guard c.task.labels == labels.labels else {
+            throw TrainError("\(path) was trained on labels \(c.task.labels), the config's label_list is \(labels.labels)")
+        }
+        let model = try makeModel()
+        do {
+            try model.load(useEMA ? (c.ema ?? c.model) : c.model, strict: true)
+        } catch {
+            throw TrainError("\(path) does not fit the config's Architecture (\(architecture.algorithm)): \(error)")
         }
         return model
     }

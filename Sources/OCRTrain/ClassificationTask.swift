@@ -40,13 +40,14 @@ public final class ClassificationTask: TrainingTask {
     }
 
     public var checkpointEntries: TaskEntries {
-        TaskEntries(kind: .cls, strings: ["labels": labels.labels.joined(separator: "\n")])
+        var e = TaskEntries(kind: .cls)
+        e.labels = labels.labels
+        return e
     }
 
     public func checkResume(from saved: TaskEntries, path: String) throws {
-        let theirs = saved.strings["labels"] ?? ""
-        guard theirs == labels.labels.joined(separator: "\n") else {
-            throw TrainError("refusing to resume from \(path): its labels (\(theirs.split(separator: "\n").joined(separator: ", "))) "
+        guard saved.labels == labels.labels else {
+            throw TrainError("refusing to resume from \(path): its labels (\(saved.labels.joined(separator: ", "))) "
                              + "differ from the config's PostProcess.label_list \(labels.labels)")
         }
     }
