@@ -59,13 +59,18 @@ let package = Package(
                 .unsafeFlags(["-L\(ortHome)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(ortHome)/lib"]),
                 .linkedLibrary("onnxruntime"),
             ]),
+        // Clipper (libpolyclipping-dev): polygon offsetting for DB's label shrink and unclip.
+        .target(
+            name: "CClipper",
+            cxxSettings: cxxOpt + [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [.linkedLibrary("polyclipping")]),
         .target(
             name: "CFont",
             cSettings: [.unsafeFlags(["-isystem", "/usr/include/freetype2", "-isystem", "/usr/include/harfbuzz"])],
             linkerSettings: [.linkedLibrary("freetype"), .linkedLibrary("harfbuzz")]),
 
         // --- Pure Swift core (no LibTorch) ---------------------------------------------------
-        .target(name: "OCRCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "OCRCore", dependencies: ["CClipper", .product(name: "Yams", package: "Yams")]),
         .target(name: "Imaging", dependencies: ["CVision"]),
         // Resize/normalise shared by training and inference: no LibTorch, HDF5 or FreeType.
         .target(name: "OCRPreprocess", dependencies: ["OCRCore", "Imaging"]),
