@@ -146,12 +146,19 @@ public final class LabelFileDataset: LineDataset, DataReporting, @unchecked Send
     /// Reads and decodes a record's image, classifying a failure as missing, unreadable or
     /// undecodable.
     static func loadImage(_ record: Record, mode: DecodeMode) -> Result<Image, DataIssue> {
+        loadImage(file: record.file, line: record.line, imagePath: record.imagePath, resolvedPath: record.resolvedPath,
+                  mode: mode)
+    }
+
+    /// The same for any label file's record (detection labels too).
+    static func loadImage(file: String, line: Int, imagePath: String, resolvedPath: String,
+                          mode: DecodeMode) -> Result<Image, DataIssue> {
         func issue(_ category: String, _ why: String) -> DataIssue {
-            DataIssue(file: record.file, line: record.line, category: category,
-                      message: "image '\(record.imagePath)' (\(record.resolvedPath)): \(why)", imagePath: record.imagePath)
+            DataIssue(file: file, line: line, category: category,
+                      message: "image '\(imagePath)' (\(resolvedPath)): \(why)", imagePath: imagePath)
         }
         let bytes: Data
-        switch readImageFile(record.resolvedPath) {
+        switch readImageFile(resolvedPath) {
         case .success(let data): bytes = data
         case .failure(let problem): return .failure(issue(problem.category, problem.message))
         }

@@ -30,8 +30,9 @@ final class SampleSubstitution: @unchecked Sendable {
     }
 
     /// Loads epoch sample `index` through `load(record)`, replacing it on failure under `skip`.
-    func sample(index: Int, seed: UInt64, count: Int, record: (Int) -> Int,
-                load: (Int) -> Result<LineSample, Failure>) throws -> LineSample {
+    /// Any sample kind with a `source` (lines, detection pages) goes through the same policy.
+    func sample<S: SubstitutableSample>(index: Int, seed: UInt64, count: Int, record: (Int) -> Int,
+                                        load: (Int) -> Result<S, Failure>) throws -> S {
         let first = record(index)
         let failure: Failure
         switch attempt(first, load) {
@@ -56,7 +57,7 @@ final class SampleSubstitution: @unchecked Sendable {
             + "check data_dir and the image files)")
     }
 
-    private func attempt(_ record: Int, _ load: (Int) -> Result<LineSample, Failure>) -> Result<LineSample, Failure> {
+    private func attempt<S>(_ record: Int, _ load: (Int) -> Result<S, Failure>) -> Result<S, Failure> {
         if let known = lock.withLock({ bad[record] }) { return .failure(known) }
         let result = load(record)
         if case .failure(let f) = result {
@@ -66,3 +67,11 @@ final class SampleSubstitution: @unchecked Sendable {
         return result
     }
 }
+
+/// A sample `SampleSubstitution` can stand in for another: its `source` gets
+/// ` [replacing train.txt:12]` so a replacement is never mistaken for the original.
+protocol SubstitutableSample {
+    var source: String { get set }
+}
+
+extension LineSample: SubstitutableSample {}
