@@ -1,0 +1,196 @@
+import Foundation
+import Imaging
+import OCRCore
+import OCRPreprocess
+
+/// Detection pages on the generic loader: any `DetectionSource` (label files, packed pages,
+/// rendered pages) and a `DetectionPipeline`.
+public typealias DetectionLoader = DataLoader<DetectionAssembler>
+/// One epoch of detection batches.
+public typealias DetectionEpoch = LoaderEpoch<DetectionAssembler>
+/// A detection loader as one restartable stream of epochs (the trainer's `BatchSource`).
+public typealias DetectionBatchStream = BatchStream<DetectionAssembler>
+
+/// What the loader does to each page.
+///
+/// - `train`: PaddleOCR's det training chain - augment and crop (`DetTrainTransform`, one warp
+///   to a fixed size), threshold map (`MakeBorderMap`), shrink map (`MakeShrinkMap`),
+///   normalise. Every page of a batch has the crop's size.
+/// - `eval`: `DetResizeForTest` (`DetResize`) and normalise; the regions stay in source-image
+///   coordinates with the sizes and ratios needed to scale predictions back.
+public struct DetectionPipeline: Sendable {
+    public enum Mode: Sendable {
+        case train(DetTrainTransform, border: BorderMapBuilder, shrink: ShrinkMapBuilder)
+        case eval(DetResize)
+    }
+
+    public var mode: Mode
+    public var normalize: DetNormalize
+
+    public init(mode: Mode, normalize: DetNormalize = DetNormalize()) {
+        self.mode = mode
+        self.normalize = normalize
+    }
+
+    /// `det_mv3_db.yml`'s training pipeline.
+    public static let paddleTrain = DetectionPipeline(mode: .train(DetTrainTransform(), border: BorderMapBuilder(),
+                                                                   shrink: ShrinkMapBuilder()))
+}
+
+/// A page of a batch: where it came from and how it maps to its source image.
+public struct DetectionPage: Sendable {
+    /// `train.txt:12 (imgs/0001.jpg)`, `synthetic page 7`.
+    public var source: String
+    /// Regions in source-image coordinates (eval; don't-care included), or in the batch
+    /// image's coordinates after augmentation and crop (train).
+    public var regions: [TextRegion]
+    /// The source image's size.
+    public var sourceWidth: Int
+    public var sourceHeight: Int
+    /// The page's size in the batch (eval: the resized size; train: the crop size).
+    public var width: Int
+    public var height: Int
+    /// batch / source (eval; PaddleOCR's `shape` ratios): a predicted x divided by `ratioW` is a
+    /// source x. 1 in train mode (the augmentation is not invertible this way).
+    public var ratioW: Double
+    public var ratioH: Double
+
+    /// A predicted polygon in batch-image coordinates, mapped to the source image.
+    public func toSource(_ p: Polygon) -> Polygon {
+        Polygon(p.points.map { Point($0.x / ratioW, $0.y / ratioH) })
+    }
+}
+
+/// A batch of detection pages: images N x C x H x W and, in training, the four DB targets.
+public struct DetectionBatch: Sendable {
+    /// N x C x H x W, normalised, row-major.
+    public var images: [Float]
+    /// [N, C, H, W].
+    public var shape: [Int]
+    /// Training targets, each N x H x W (nil in eval mode).
+    public var maps: DetectionMaps?
+    /// One per image, in order.
+    public var pages: [DetectionPage]
+
+    public var count: Int { shape[0] }
+}
+
+/// DB's training targets for a batch, each N x H x W floats row-major.
+public struct DetectionMaps: Sendable {
+    public var shrinkMap: [Float]
+    public var shrinkMask: [Float]
+    public var thresholdMap: [Float]
+    public var thresholdMask: [Float]
+    /// [N, H, W].
+    public var shape: [Int]
+}
+
+/// How pages become a `DetectionBatch`. The source is any `DetectionSource`: this is where a
+/// synthetic-pages source (`SyntheticPages`) plugs in beside label files.
+public struct DetectionAssembler: BatchAssembler {
+    public let source: any DetectionSource
+    public let pipeline: DetectionPipeline
+
+    public init(source: any DetectionSource, pipeline: DetectionPipeline) {
+        self.source = source
+        self.pipeline = pipeline
+    }
+
+    public var count: Int { source.count }
+
+    public struct Prepared {
+        var pixels: [Float]
+        var channels: Int
+        var page: DetectionPage
+        var shrink: LabelMap?
+        var border: LabelMap?
+    }
+
+    /// The source's sample `i`, nil when it is left out (policy `exclude`).
+    func load(_ i: Int, seed: UInt64) throws -> DetectionSample? {
+        do {
+            return try source.sample(at: i, datasetSeed: seed)
+        } catch let f as SampleFailure {
+            throw f
+        } catch is SampleExcluded {
+            return nil
+        } catch {
+            throw SampleFailure(source: (error as? DataError)?.issue?.location, underlying: error)
+        }
+    }
+
+    public func prepare(index i: Int, datasetSeed: UInt64, rng: inout SplitMix64, stats: inout LoaderStats) throws -> Prepared? {
+        var t = ContinuousClock.now
+        let loaded = try load(i, seed: datasetSeed)
+        stats.loadSeconds += LoaderStats.seconds(since: &t)
+        guard let sample = loaded else { return nil }
+        do {
+            var image = sample.image
+            if image.channels != 3 { image = try image.converted(to: .bgr) }  // PaddleOCR's GRAY mode is 3-channel too
+            switch pipeline.mode {
+            case .train(let transform, let border, let shrink):
+                let (page, regions) = try transform(image, regions: sample.regions, rng: &rng)
+                stats.augmentSeconds += LoaderStats.seconds(since: &t)
+                let b = try border(regions, width: page.width, height: page.height)
+                let s = try shrink(regions, width: page.width, height: page.height)
+                let info = DetectionPage(source: sample.source, regions: regions, sourceWidth: image.width,
+                                         sourceHeight: image.height, width: page.width, height: page.height, ratioW: 1, ratioH: 1)
+                let pixels = pipeline.normalize(page)
+                stats.resizeSeconds += LoaderStats.seconds(since: &t)
+                return Prepared(pixels: pixels, channels: page.channels, page: info, shrink: s, border: b)
+            case .eval(let resize):
+                let r = try resize(image)
+                let info = DetectionPage(source: sample.source, regions: sample.regions, sourceWidth: r.sourceWidth,
+                                         sourceHeight: r.sourceHeight, width: r.image.width, height: r.image.height,
+                                         ratioW: r.ratioW, ratioH: r.ratioH)
+                let pixels = pipeline.normalize(r.image)
+                stats.resizeSeconds += LoaderStats.seconds(since: &t)
+                return Prepared(pixels: pixels, channels: r.image.channels, page: info, shrink: nil, border: nil)
+            }
+        } catch {
+            throw SampleFailure(source: sample.source, underlying: error)
+        }
+    }
+
+    public func assemble(_ samples: [Prepared], stats: inout LoaderStats) throws -> DetectionBatch {
+        guard let first = samples.first else {
+            return DetectionBatch(images: [], shape: [0, 3, 0, 0], maps: nil, pages: [])
+        }
+        let (c, h, w) = (first.channels, first.page.height, first.page.width)
+        if let odd = samples.first(where: { $0.page.width != w || $0.page.height != h }) {
+            throw DataError("detection batch: \(odd.page.source) is \(odd.page.width)x\(odd.page.height) after resizing, "
+                + "\(first.page.source) is \(w)x\(h); pages of one batch must have one size (use batch_size_per_card: 1 for evaluation)")
+        }
+        var t = ContinuousClock.now
+        let images = Self.concatenated(samples.map(\.pixels))
+        var maps: DetectionMaps?
+        if first.shrink != nil {
+            let (shrink, border) = (samples.compactMap(\.shrink), samples.compactMap(\.border))
+            maps = DetectionMaps(shrinkMap: Self.concatenated(shrink.map(\.map)), shrinkMask: Self.concatenated(shrink.map(\.mask)),
+                                 thresholdMap: Self.concatenated(border.map(\.map)),
+                                 thresholdMask: Self.concatenated(border.map(\.mask)), shape: [samples.count, h, w])
+        }
+        stats.resizeSeconds += LoaderStats.seconds(since: &t)
+        return DetectionBatch(images: images, shape: [samples.count, c, h, w], maps: maps, pages: samples.map(\.page))
+    }
+}
+
+extension DetectionAssembler {
+    /// The parts end to end, allocated once.
+    static func concatenated(_ parts: [[Float]]) -> [Float] {
+        var out = [Float]()
+        out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for p in parts { out += p }
+        return out
+    }
+}
+
+extension DataLoader where Assembler == DetectionAssembler {
+    public convenience init(source: any DetectionSource, pipeline: DetectionPipeline, options: LoaderOptions = LoaderOptions(),
+                            seed: UInt64) {
+        self.init(assembler: DetectionAssembler(source: source, pipeline: pipeline), options: options, seed: seed)
+    }
+
+    public var source: any DetectionSource { assembler.source }
+    public var pipeline: DetectionPipeline { assembler.pipeline }
+}
