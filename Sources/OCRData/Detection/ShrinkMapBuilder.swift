@@ -9,7 +9,7 @@ public struct LabelMap: Sendable, Equatable {
     /// 1 where the loss counts a pixel, 0 where it ignores it.
     public var mask: [Float]
 
-    public subscript(x: Int, y: Int) -> Float { map[y * width + x] }
+    public subscript(x x: Int, y y: Int) -> Float { map[y * width + x] }
     public func mask(x: Int, y: Int) -> Float { mask[y * width + x] }
 }
 
