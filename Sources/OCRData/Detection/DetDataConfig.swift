@@ -6,7 +6,7 @@ import OCRPreprocess
 ///
 ///     Train:
 ///       dataset:
-///         name: SimpleDataSet
+///         name: SimpleDataSet            # or PackedDataSet (OCRKit), with `files: [pages.h5, ...]`
 ///         data_dir: ./train_data/icdar2015/text_localization/
 ///         label_file_list: [./train_data/icdar2015/text_localization/train_icdar2015_label.txt]
 ///         ratio_list: [1.0]
@@ -64,11 +64,13 @@ public struct DetDataSection: Decodable, Sendable {
 
 /// `Train.dataset` / `Eval.dataset` for detection.
 public struct DetDatasetConfig: Decodable, Sendable {
-    /// `SimpleDataSet` (label files).
+    /// `SimpleDataSet` (label files) or `PackedDataSet` (OCRKit `.h5` page packs).
     public var name: String
     /// Image paths in label files are relative to it.
     public var dataDir: String
     public var labelFileList: [String]
+    /// Packed `.h5` files (PackedDataSet).
+    public var files: [String] = []
     /// Fraction of each file drawn per epoch: one value or one per file.
     public var ratioList: [Double]?
     /// OCRKit: skip or fail on a bad line or image; nil: the policy given to `makeSource`.
@@ -82,10 +84,10 @@ public struct DetDatasetConfig: Decodable, Sendable {
 
     /// Dataset names a detection section accepts. The synthetic-pages source is wired in by the
     /// run config (its name and keys are added here then; until then pass it to `makeLoader`).
-    public static let supportedNames = ["SimpleDataSet"]
+    public static let supportedNames = ["SimpleDataSet", "PackedDataSet"]
 
     enum CodingKeys: String, CodingKey {
-        case name, dataDir = "data_dir", labelFileList = "label_file_list", ratioList = "ratio_list"
+        case name, dataDir = "data_dir", labelFileList = "label_file_list", files, ratioList = "ratio_list"
         case labelIssuePolicy = "label_issue_policy", imageCheck = "image_check", pointTolerance = "point_tolerance"
         case transforms, delimiter
     }
@@ -108,8 +110,8 @@ public struct DetDatasetConfig: Decodable, Sendable {
                 "dataset '\(name)' is not one of \(Self.supportedNames.joined(separator: ", ")) for detection")
         }
         dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? ""
-        if let one = try? c.decode(String.self, forKey: .labelFileList) { labelFileList = [one] }
-        else { labelFileList = try c.decodeIfPresent([String].self, forKey: .labelFileList) ?? [] }
+        labelFileList = try Self.stringOrList(c, .labelFileList)
+        files = try Self.stringOrList(c, .files)
         if c.contains(.ratioList) {
             if let one = try? c.decode(Double.self, forKey: .ratioList) { ratioList = [one] }
             else { ratioList = try c.decode([Double].self, forKey: .ratioList) }
@@ -125,17 +127,34 @@ public struct DetDatasetConfig: Decodable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .pointTolerance, in: c, debugDescription:
                 "point_tolerance must be a finite number >= 0, got \(pointTolerance)")
         }
-        transforms = try c.decodeIfPresent(DetTransforms.self, forKey: .transforms) ?? DetTransforms()
+        transforms = try c.decode(DetTransforms.self, forKey: .transforms)
         if let d = try c.decodeIfPresent(String.self, forKey: .delimiter), d != "\t" {
             throw DecodingError.dataCorruptedError(forKey: .delimiter, in: c, debugDescription: "only a tab delimiter is supported")
         }
-        if labelFileList.isEmpty {
-            throw DecodingError.dataCorruptedError(forKey: .labelFileList, in: c, debugDescription: "SimpleDataSet needs label_file_list")
+        if name == "SimpleDataSet" && (labelFileList.isEmpty || !files.isEmpty) {
+            throw DecodingError.dataCorruptedError(forKey: .labelFileList, in: c, debugDescription:
+                "SimpleDataSet needs label_file_list (and takes no 'files')")
+        }
+        if name == "PackedDataSet" && (files.isEmpty || !labelFileList.isEmpty) {
+            throw DecodingError.dataCorruptedError(forKey: .files, in: c, debugDescription:
+                "PackedDataSet needs files: [...] of .h5 page packs (and takes no label_file_list)")
         }
     }
 
-    /// The label-file source; its `report` says what was left out.
-    public func makeSource(issuePolicy: LabelIssuePolicy = .skip) throws -> DetectionLabelDataset {
+    private static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String] {
+        guard c.contains(key) else { return [] }
+        if let one = try? c.decode(String.self, forKey: key) { return [one] }
+        return try c.decode([String].self, forKey: key)
+    }
+
+    /// The source (label files or packs); its `report` says what was left out.
+    public func makeSource(issuePolicy: LabelIssuePolicy = .skip) throws -> any DetectionSource & DataReporting {
+        if name == "PackedDataSet" {
+            var o = PackedPageDataset.Options(files: files, ratios: ratioList, policy: labelIssuePolicy ?? issuePolicy)
+            o.decodeMode = transforms.decodeMode
+            o.pointTolerance = pointTolerance
+            return try PackedPageDataset(o)
+        }
         var o = DetectionLabelDataset.Options(dataDir: dataDir, labelFiles: labelFileList, ratios: ratioList,
                                               policy: labelIssuePolicy ?? issuePolicy)
         o.imageCheck = imageCheck
@@ -148,8 +167,8 @@ public struct DetDatasetConfig: Decodable, Sendable {
 extension DetDataSection: LineDataSection {}
 extension DetDatasetConfig: LineDatasetFields {
     public var packedFiles: [String] {
-        get { [] }
-        set { precondition(newValue.isEmpty, "det sections read no packed files yet") }
+        get { files }
+        set { files = newValue }
     }
 
     public var synthetic: SyntheticLinesConfig? {

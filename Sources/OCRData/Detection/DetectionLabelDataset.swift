@@ -60,7 +60,7 @@ public final class DetectionLabelDataset: DetectionSource, DataReporting, @unche
     /// Every usable record, files in order.
     public let records: [Record]
     private let sampler: RatioSampler
-    private let collector: DataReportCollector
+    let collector: DataReportCollector
     private let substitution: SampleSubstitution
 
     public init(_ options: Options) throws {
@@ -133,16 +133,23 @@ public final class DetectionLabelDataset: DetectionSource, DataReporting, @unche
         let loaded = LabelFileDataset.loadImage(file: label.file, line: label.line, imagePath: label.imagePath,
                                                 resolvedPath: record.resolvedPath, mode: options.decodeMode)
         guard case .success(let image) = loaded else { return loaded }
-        let tol = options.pointTolerance
-        let (w, h) = (Double(image.width), Double(image.height))
-        for (i, region) in label.regions.enumerated() {
-            for (k, p) in region.polygon.points.enumerated() where p.x < -tol || p.y < -tol || p.x > w + tol || p.y > h + tol {
-                return .failure(DataIssue(file: label.file, line: label.line, category: DataIssue.Category.pointOutsideImage,
-                                          message: "region \(i) point \(k) (\(p.x), \(p.y)) is outside the \(image.width)x\(image.height) image '\(label.imagePath)'",
-                                          imagePath: label.imagePath))
-            }
+        if let problem = outsidePoint(label.regions, image: image, tolerance: options.pointTolerance) {
+            return .failure(DataIssue(file: label.file, line: label.line, category: DataIssue.Category.pointOutsideImage,
+                                      message: problem + " image '\(label.imagePath)'", imagePath: label.imagePath))
         }
         return .success(image)
+    }
+
+    /// `region 2 point 1 (700.0, 10.0) is outside the 640x480` for the first point more than
+    /// `tolerance` outside [0, width] x [0, height]; nil when every point is on the page.
+    static func outsidePoint(_ regions: [TextRegion], image: Image, tolerance tol: Double) -> String? {
+        let (w, h) = (Double(image.width), Double(image.height))
+        for (i, region) in regions.enumerated() {
+            for (k, p) in region.polygon.points.enumerated() where p.x < -tol || p.y < -tol || p.x > w + tol || p.y > h + tol {
+                return "region \(i) point \(k) (\(p.x), \(p.y)) is outside the \(image.width)x\(image.height)"
+            }
+        }
+        return nil
     }
 
     /// `imageCheck` up front: bad records are reported and dropped (`skip`, `exclude`) or
