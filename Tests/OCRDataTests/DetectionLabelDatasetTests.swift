@@ -7,7 +7,7 @@ import XCTest
 /// Malformed det labels: every bad line is named by `file:line` and counted, under each policy.
 final class DetectionLabelDatasetTests: XCTestCase {
     /// Lines 1 and 7 good; 2 bad JSON; 3 a region of 2 points; 4 a point outside the 160x120
-    /// image; 5 a missing image; 6 corrupt image bytes.
+    /// image; 5 a missing image; 6 corrupt image bytes; 8 a point that is not two numbers.
     private func malformed(_ f: DataFixture) throws -> String {
         let good1 = try f.writeDetPage("good1.png", boxes: [(10, 10, 60, 40)])
         let outside = try f.writeDetPage("outside.png", boxes: [(10, 10, 60, 40)]).split(separator: "\t")[0]
@@ -21,6 +21,7 @@ final class DetectionLabelDatasetTests: XCTestCase {
             "imgs/missing.png\t" + DataFixture.detJSON([(10, 10, 60, 40)]),
             "\(corrupt)\t" + DataFixture.detJSON([(10, 10, 60, 40)]),
             good2,
+            "imgs/good2.png\t[{\"transcription\": \"a\", \"points\": [[1, 2], [30, \"4\"], [30, 40]]}]",
         ])
     }
 
@@ -28,16 +29,17 @@ final class DetectionLabelDatasetTests: XCTestCase {
         let f = try DataFixture()
         let labels = try malformed(f)
         let ds = try DetectionLabelDataset(.init(dataDir: f.dir, labelFiles: [labels]))
-        XCTAssertEqual(ds.count, 4, "lines 2, 3 and 5 are left out up front")
+        XCTAssertEqual(ds.count, 4, "lines 2, 3, 5 and 8 are left out up front")
         var r = ds.report
         XCTAssertEqual(r.count("invalid-json"), 1)
-        XCTAssertEqual(r.count("invalid-region"), 1)
+        XCTAssertEqual(r.count("invalid-region"), 2)
         XCTAssertEqual(r.count(DataIssue.Category.missingImage), 1)
-        XCTAssertEqual(r.files[0].entries, 7)
+        XCTAssertEqual(r.files[0].entries, 8)
         XCTAssertEqual(r.files[0].usable, 4)
         let locations = r.examples.map(\.location)
-        XCTAssertEqual(Set(locations), ["\(labels):2", "\(labels):3", "\(labels):5"])
+        XCTAssertEqual(Set(locations), ["\(labels):2", "\(labels):3", "\(labels):5", "\(labels):8"])
         XCTAssertTrue(r.examples.first { $0.line == 3 }!.message.contains("2 points"))
+        XCTAssertTrue(r.examples.first { $0.line == 8 }!.message.contains("point 1 is not [x, y] with two finite numbers"))
 
         var sources = [String]()
         for i in 0..<ds.count { sources.append(try XCTUnwrap(ds.sample(at: i, datasetSeed: 9)).source) }
@@ -87,9 +89,9 @@ final class DetectionLabelDatasetTests: XCTestCase {
         XCTAssertEqual(loaded.map { $0?.source }, ["\(labels):1 (imgs/good1.png)", nil, nil, "\(labels):7 (imgs/good2.png)"])
         let r = ds.report
         XCTAssertEqual(r.substitutions, 0)
-        XCTAssertEqual(r.excluded.map(\.line), [2, 3, 4, 5, 6])
+        XCTAssertEqual(r.excluded.map(\.line), [2, 3, 4, 5, 6, 8])
         XCTAssertEqual(r.excluded.map(\.category), ["invalid-json", "invalid-region", "point-outside-image", "missing-image",
-                                                    "undecodable-image"])
+                                                    "undecodable-image", "invalid-region"])
     }
 
     /// `image_check: decode` finds undecodable images and outside points before training starts.
