@@ -37,6 +37,7 @@ public struct DetRandomCrop: Sendable, Hashable {
     /// Chooses the window for a `pageWidth` x `pageHeight` page with these cared-for polygons.
     public func window(pageWidth w: Int, pageHeight h: Int, polygons: [Polygon], rng: inout SplitMix64) -> Window {
         let whole = Window(x: 0, y: 0, width: w, height: h)
+        guard !polygons.isEmpty else { return whole }  // no window can hold text: PaddleOCR's tries all fail
         var columns = [Bool](repeating: false, count: w), rows = [Bool](repeating: false, count: h)
         for p in polygons {
             guard let box = p.boundingBox else { continue }
