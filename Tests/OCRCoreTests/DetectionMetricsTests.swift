@@ -22,6 +22,8 @@ final class DetectionMetricsTests: XCTestCase {
         XCTAssertEqual(r.matched, 1)
         XCTAssertEqual(r.pairs.map { [$0.groundTruth, $0.prediction] }, [[0, 0]])
         XCTAssertEqual(r.pairs[0].iou, 90.0 / 110, accuracy: 1e-12)
+        XCTAssertEqual(r.missedGroundTruth, [1], "B; the don't-care C is no miss")
+        XCTAssertEqual(r.falseDetections, [1, 3], "P2 and P4; P3 on the don't-care region is ignored")
         XCTAssertEqual(m.precision, 1.0 / 3, accuracy: 1e-12)
         XCTAssertEqual(m.recall, 0.5, accuracy: 1e-12)
         XCTAssertEqual(m.hmean, 0.4, accuracy: 1e-12)
@@ -77,6 +79,7 @@ final class DetectionMetricsTests: XCTestCase {
         XCTAssertEqual(r.detectionCare, 1)
         XCTAssertEqual(r.matched, 1)
         XCTAssertEqual(r.pairs.map { [$0.groundTruth, $0.prediction] }, [[1, 1]])   // indices into the inputs
+        XCTAssertEqual(r.missedGroundTruth + r.falseDetections, [], "invalid polygons are neither")
     }
 
     func testMerge() {
