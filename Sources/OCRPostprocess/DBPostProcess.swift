@@ -77,28 +77,31 @@ public struct DBPostProcess: Sendable {
     }
 
     /// The region grown by `area * unclip_ratio / perimeter` with round joins (Clipper, through
-    /// `Polygon.offset`, the same offset label making uses to shrink).
+    /// `Polygon.offset`, the same offset label making uses to shrink). The distance comes from
+    /// the float corners; the path Clipper offsets has them truncated toward zero, as pyclipper
+    /// converts PaddleOCR's float32 corners - rounding instead moves turned boxes by a pixel.
     func unclip(_ points: [Point2f]) throws -> [[Point2f]] {
-        let polygon = Polygon(points.map { Point(Double($0.x), Double($0.y)) })
-        return try polygon.offset(by: polygon.unclipDistance(ratio: options.unclipRatio), join: .round)
-            .map { $0.points.map { Point2f(Float($0.x), Float($0.y)) } }
+        let distance = Polygon(points.map { Point(Double($0.x), Double($0.y)) }).unclipDistance(ratio: options.unclipRatio)
+        let path = Polygon(points.map { Point(Double($0.x.rounded(.towardZero)), Double($0.y.rounded(.towardZero))) })
+        return try path.offset(by: distance, join: .round).map { $0.points.map { Point2f(Float($0.x), Float($0.y)) } }
     }
 }
 
 /// Map pixels to source pixels: x / map width * source width, rounded half to even
 /// (`np.round`) and clipped to [0, source size], in float32 as PaddleOCR computes it.
 struct Scale {
-    let sx: Float, sy: Float, maxX: Float, maxY: Float
+    let mw: Float, mh: Float, maxX: Float, maxY: Float
 
     init(mapWidth: Int, mapHeight: Int, sourceWidth: Int, sourceHeight: Int) {
-        sx = Float(sourceWidth) / Float(mapWidth)
-        sy = Float(sourceHeight) / Float(mapHeight)
+        mw = Float(mapWidth)
+        mh = Float(mapHeight)
         maxX = Float(sourceWidth)
         maxY = Float(sourceHeight)
     }
 
+    // (x / map width) * source width, in that order: the other order can round a .5 differently.
     func callAsFunction(_ p: Point2f) -> Point {
-        Point(Double(min(max((p.x * sx).rounded(.toNearestOrEven), 0), maxX)),
-              Double(min(max((p.y * sy).rounded(.toNearestOrEven), 0), maxY)))
+        Point(Double(min(max((p.x / mw * maxX).rounded(.toNearestOrEven), 0), maxX)),
+              Double(min(max((p.y / mh * maxY).rounded(.toNearestOrEven), 0), maxY)))
     }
 }
