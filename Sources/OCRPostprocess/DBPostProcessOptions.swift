@@ -3,7 +3,8 @@ import OCRCore
 /// DB post-processing settings, decoded from a config's `PostProcess` section under PaddleOCR's
 /// keys (`thresh`, `box_thresh`, `max_candidates`, `unclip_ratio`, `score_mode`, `box_type`,
 /// `use_dilation`; plus `min_size`, fixed at 3 in PaddleOCR). Defaults are PP-OCRv4's det config.
-/// Values that cannot work are errors naming the key.
+/// Values that cannot work are errors naming the key. A `name` key, as PaddleOCR's section has,
+/// is read and must be `DBPostProcess`, so the whole section decodes as this type.
 public struct DBPostProcessOptions: Sendable, Decodable, Equatable {
     /// How a candidate's score is measured.
     public enum ScoreMode: String, Sendable, CaseIterable, Decodable {
@@ -51,11 +52,18 @@ public struct DBPostProcessOptions: Sendable, Decodable, Equatable {
     enum CodingKeys: String, CodingKey {
         case thresh, boxThresh = "box_thresh", maxCandidates = "max_candidates", unclipRatio = "unclip_ratio"
         case scoreMode = "score_mode", boxType = "box_type", useDilation = "use_dilation", minSize = "min_size"
+        case name
     }
+
+    /// The `PostProcess.name` this section belongs to.
+    public static let name = "DBPostProcess"
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let prefix = decoder.codingPath.map(\.stringValue).map { $0 + "." }.joined()
+        if let name = try c.decodeIfPresent(String.self, forKey: .name), name != Self.name {
+            throw ConfigError(.invalidValue, path: prefix + "name", "\(prefix)name '\(name)' is not \(Self.name)")
+        }
         func choice<T: RawRepresentable<String> & CaseIterable>(_ key: CodingKeys, _ fallback: T) throws -> T {
             guard let raw = try c.decodeIfPresent(String.self, forKey: key) else { return fallback }
             guard let v = T(rawValue: raw) else {

@@ -12,6 +12,7 @@ final class DBPostProcessOptionsTests: XCTestCase {
     func testPaddleOCRKeysAndDefaults() throws {
         let o = try decode("""
         PostProcess:
+          name: DBPostProcess
           thresh: 0.2
           box_thresh: 0.5
           max_candidates: 500
@@ -36,6 +37,9 @@ final class DBPostProcessOptionsTests: XCTestCase {
         }
         XCTAssertThrowsError(try decode("PostProcess:\n  max_candidates: 0\n")) {
             XCTAssertTrue("\($0)".contains("max_candidates"), "\($0)")
+        }
+        XCTAssertThrowsError(try decode("PostProcess:\n  name: CTCLabelDecode\n")) {
+            XCTAssertTrue("\($0)".contains("PostProcess.name 'CTCLabelDecode' is not DBPostProcess"), "\($0)")
         }
         XCTAssertThrowsError(try decode("PostProcess:\n  unclip_ration: 2\n")) {
             XCTAssertTrue("\($0)".contains("unknown key 'PostProcess.unclip_ration'"), "\($0)")
