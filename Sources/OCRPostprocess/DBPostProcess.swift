@@ -7,6 +7,10 @@ import OCRCore
 /// probability inside it; candidates scoring at least `box_thresh` are grown back by Clipper's
 /// offset (the model predicts text shrunk by the DB ratio) and mapped to the source image.
 ///
+/// Contours are all of them (RETR_LIST), not only outer ones, because PaddleOCR does so and the
+/// parity fixture holds it to that: a ring's hole is a candidate too (its box scores low, being
+/// mostly hole). Tests/OCRPostprocessTests/Fixtures has the reference script and its boxes.
+///
 /// Plain Swift on arrays plus OpenCV's contour and rectangle functions: training's evaluation
 /// and inference call the same code, and nothing here needs LibTorch.
 public struct DBPostProcess: Sendable {
