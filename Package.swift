@@ -85,9 +85,11 @@ let package = Package(
         .target(name: "OCRModels", dependencies: ["NN"]),
 
         // --- Inference and evaluation: ONNX Runtime, no LibTorch ---------------------------------
-        .target(name: "OCRInference", dependencies: ["COnnxRuntime", "OCRCore", "Imaging", "OCRPreprocess"]),
+        // DB box extraction from a probability map: shared by det training's evaluation and inference.
+        .target(name: "OCRPostprocess", dependencies: ["OCRCore", "Imaging"]),
+        .target(name: "OCRInference", dependencies: ["COnnxRuntime", "OCRCore", "Imaging", "OCRPreprocess", "OCRPostprocess"]),
         // Scoring, report writers, ONNX-model evaluation, run events.
-        .target(name: "OCREval", dependencies: ["OCRData", "OCRInference", "OCRCore", "Imaging"]),
+        .target(name: "OCREval", dependencies: ["OCRData", "OCRInference", "OCRPostprocess", "OCRCore", "Imaging"]),
 
         // --- Below the trainer: run config, checkpoints, models built from a config ---------------
         .target(name: "OCRRun", dependencies: ["OCREval", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
@@ -135,10 +137,11 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "OCRPostprocessTests", dependencies: ["OCRPostprocess", "OCRCore", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OCRDataTests", dependencies: ["OCRData", "OCRPreprocess"]),
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
-        .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCREval", "OCRTrain", "OCRCore", "Imaging"]),
+        .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCREval", "OCRPostprocess", "OCRTrain", "OCRCore", "Imaging"]),
         .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
                     resources: [.copy("Fixtures")]),
         // Python/: the independent checker (onnx + onnxruntime from scripts/test-venv.sh).

@@ -24,6 +24,10 @@ public struct DetectionMetrics: Sendable {
         public var matched = 0
         /// (ground truth index, prediction index) of each match, indices into the inputs.
         public var pairs: [Pair] = []
+        /// Ground truth that counts but matched nothing (indices into the input): the misses.
+        public var missedGroundTruth: [Int] = []
+        /// Predictions that count but matched nothing (indices into the input): the false detections.
+        public var falseDetections: [Int] = []
 
         public struct Pair: Sendable, Equatable, Codable {
             public var groundTruth: Int
@@ -103,6 +107,8 @@ public struct DetectionMetrics: Sendable {
         }
         result.groundTruthCare = gtDontCare.filter { !$0 }.count
         result.detectionCare = detDontCare.filter { !$0 }.count
+        result.missedGroundTruth = gts.indices.filter { !gtDontCare[$0] && !gtUsed[$0] }.map { gts[$0].offset }
+        result.falseDetections = dets.indices.filter { !detDontCare[$0] && !detUsed[$0] }.map { dets[$0].offset }
         return result
     }
 }

@@ -22,6 +22,8 @@ final class DetectionMetricsTests: XCTestCase {
         XCTAssertEqual(r.matched, 1)
         XCTAssertEqual(r.pairs.map { [$0.groundTruth, $0.prediction] }, [[0, 0]])
         XCTAssertEqual(r.pairs[0].iou, 90.0 / 110, accuracy: 1e-12)
+        XCTAssertEqual(r.missedGroundTruth, [1], "B; the don't-care C is no miss")
+        XCTAssertEqual(r.falseDetections, [1, 3], "P2 and P4; P3 on the don't-care region is ignored")
         XCTAssertEqual(m.precision, 1.0 / 3, accuracy: 1e-12)
         XCTAssertEqual(m.recall, 0.5, accuracy: 1e-12)
         XCTAssertEqual(m.hmean, 0.4, accuracy: 1e-12)
@@ -77,6 +79,7 @@ final class DetectionMetricsTests: XCTestCase {
         XCTAssertEqual(r.detectionCare, 1)
         XCTAssertEqual(r.matched, 1)
         XCTAssertEqual(r.pairs.map { [$0.groundTruth, $0.prediction] }, [[1, 1]])   // indices into the inputs
+        XCTAssertEqual(r.missedGroundTruth + r.falseDetections, [], "invalid polygons are neither")
     }
 
     func testMerge() {
@@ -87,5 +90,66 @@ final class DetectionMetricsTests: XCTestCase {
         XCTAssertEqual(a.precision, 0.5)
         XCTAssertEqual(a.recall, 0.5)
         XCTAssertEqual(a.images, 2)
+    }
+
+    // --- PaddleOCR's DetectionIoUEvaluator (ppocr/metrics/eval_det_iou.py) on its own cases ---
+
+    /// The example under `__main__` in eval_det_iou.py: two unit-square gts, one prediction
+    /// (0.1, 0.1), (1, 0), (1, 1), (0, 1) inside the first (area 0.9, IoU 0.9). PaddleOCR prints
+    /// precision 1.0, recall 0.5, hmean 0.6667.
+    func testPaddleOCRsOwnExample() {
+        var m = DetectionMetrics()
+        m.add(predictions: [Polygon([(0.1, 0.1), (1, 0), (1, 1), (0, 1)])],
+              groundTruth: [gt(rect(0, 0, 1, 1)), gt(rect(2, 2, 3, 3))])
+        XCTAssertEqual(m.precision, 1)
+        XCTAssertEqual(m.recall, 0.5)
+        XCTAssertEqual(m.hmean, 2.0 / 3, accuracy: 1e-12)
+    }
+
+    /// A line detected as two halves: each half has IoU exactly 0.5 (not > 0.5), so the IoU
+    /// protocol gives neither credit - 0 matches, two false positives, one miss.
+    func testSplitDetectionsGetNoCredit() {
+        let r = DetectionMetrics().evaluate(predictions: [rect(0, 0, 50, 20), rect(50, 0, 100, 20)],
+                                            groundTruth: [gt(rect(0, 0, 100, 20))])
+        XCTAssertEqual([r.matched, r.detectionCare, r.groundTruthCare], [0, 2, 1])
+        XCTAssertEqual(r.hmean, 0)
+        // Split unevenly, the larger part (IoU 0.6) matches; the smaller one stays a false positive.
+        let uneven = DetectionMetrics().evaluate(predictions: [rect(0, 0, 40, 20), rect(40, 0, 100, 20)],
+                                                 groundTruth: [gt(rect(0, 0, 100, 20))])
+        XCTAssertEqual(uneven.pairs.map { [$0.groundTruth, $0.prediction] }, [[0, 1]])
+        XCTAssertEqual(uneven.precision, 0.5)
+    }
+
+    /// Two words detected as one box: a prediction matches at most one ground truth.
+    func testMergedDetectionMatchesAtMostOne() {
+        let words = [gt(rect(0, 0, 45, 20)), gt(rect(55, 0, 100, 20))]
+        // Covering both (IoU 0.45 with each): nothing matches.
+        XCTAssertEqual(DetectionMetrics().evaluate(predictions: [rect(0, 0, 100, 20)], groundTruth: words).matched, 0)
+        // Covering the first and half the gap (IoU 0.9 and 0): one match, the second word missed.
+        let r = DetectionMetrics().evaluate(predictions: [rect(0, 0, 50, 20)], groundTruth: words)
+        XCTAssertEqual([r.matched, r.detectionCare, r.groundTruthCare], [1, 1, 2])
+        XCTAssertEqual(r.recall, 0.5)
+    }
+
+    /// Greedy in input order, as PaddleOCR: a ground truth takes the first unmatched prediction
+    /// above the threshold, not the one with the highest IoU.
+    func testMatchingTakesTheFirstPredictionAboveThresholdNotTheBest() {
+        let r = DetectionMetrics().evaluate(predictions: [rect(2, 0, 12, 10), rect(0, 0, 10, 10)],
+                                            groundTruth: [gt(rect(0, 0, 10, 10))])
+        XCTAssertEqual(r.pairs.map { [$0.groundTruth, $0.prediction] }, [[0, 0]])
+        XCTAssertEqual(r.pairs[0].iou, 80.0 / 120, accuracy: 1e-12)
+        XCTAssertEqual(r.detectionCare, 2)
+    }
+
+    /// A don't-care region neither counts as a miss nor makes the prediction on it a false
+    /// positive; a page with only don't-care regions and no predictions scores P = R = 1 on
+    /// its own and adds nothing to the totals.
+    func testDontCareOnlyPage() {
+        var m = DetectionMetrics()
+        let r = m.add(predictions: [rect(0, 0, 10, 10)], groundTruth: [gt(rect(0, 0, 10, 10), "###")])
+        XCTAssertEqual([r.matched, r.detectionCare, r.groundTruthCare], [0, 0, 0])
+        XCTAssertEqual([r.precision, r.recall], [1, 1])
+        m.add(predictions: [rect(0, 0, 10, 10)], groundTruth: [gt(rect(0, 0, 10, 10))])
+        XCTAssertEqual([m.precision, m.recall], [1, 1])
     }
 }

@@ -30,6 +30,9 @@ public struct ReportGallery: Sendable {
     public var key: String
     public var columns: [Column]
     public var entries: [Entry]
+    /// Height of each image on the HTML page in CSS pixels; nil keeps the line-sized default
+    /// (48). Whole pages (detection) need more.
+    public var imageHeight: Int?
 
     public init(title: String, key: String, columns: [Column], entries: [Entry]) {
         self.title = title

@@ -18,7 +18,8 @@ extension ReportWriter {
         if let gallery, !gallery.entries.isEmpty {
             body += "<h2>\(esc(gallery.title))</h2>\n<table>" + head(["image"] + gallery.columns.map(\.name))
             for e in gallery.entries {
-                let img = (try? e.image?.pngDataURI()).map { "<img src=\"\($0)\">" } ?? ""
+                let style = gallery.imageHeight.map { " style=\"height:\($0)px\"" } ?? ""
+                let img = (try? e.image?.pngDataURI()).map { "<img src=\"\($0)\"\(style)>" } ?? ""
                 body += "<tr><td>\(img)</td>" + e.captions.map(cell).joined() + "</tr>\n"
             }
             body += "</table>\n"
