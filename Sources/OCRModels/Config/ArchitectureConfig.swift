@@ -20,15 +20,15 @@ public struct ArchitectureConfig: Codable, Sendable, Equatable {
 
     /// `model_type`: rec (recogniser) or cls (angle classifier); detectors have their own config.
     public var modelType: String
-    /// `algorithm`: CRNN or SVTR (rec), CLS (cls); names the family for post-processing and reports.
+    /// `algorithm`: CRNN or SVTR (rec), CLS (cls), DB (det); names the family for post-processing and reports.
     public var algorithm: String
     /// `Transform`: an input rectification network; only null (none) is supported.
     public var transform: TransformConfig?
     /// `Backbone`: MobileNetV3 or SVTRNet.
     public var backbone: BackboneConfig
-    /// `Neck`: SequenceEncoder; required for CTC, absent for cls.
+    /// `Neck`: SequenceEncoder (required for CTC), DBFPN or RSEFPN (det); absent for cls.
     public var neck: NeckConfig?
-    /// `Head`: CTCHead (rec) or ClsHead (cls).
+    /// `Head`: CTCHead (rec), ClsHead (cls) or DBHead (det).
     public var head: HeadConfig
 
     public init(modelType: String = "rec", algorithm: String, backbone: BackboneConfig, neck: NeckConfig?,
