@@ -61,6 +61,20 @@ final class DBLossTests: XCTestCase {
         XCTAssertEqual(try parts(DBLossConfig(balanceLoss: false, mainLossType: "BCELoss")).shrink.item(), 5 * all, accuracy: 1e-6)
     }
 
+    /// Soft mask weights (not 0/1): the Dice top k is taken over the actual negative weights.
+    func testDiceBalanceWithSoftMask() throws {
+        var soft = mask
+        soft[2] = [0.5, 0.75, 1, 1]                                      // negative weights: 11 ones, 0.75, 0.5
+        let shrink = try map(p)
+        let d = try DiceLoss()(shrink, map(gt), map(soft)).item()
+        // 2 positives, k = int(min(12.25, 6)) = 6: the six largest negative weights are all 1.
+        let balanced = try BalanceLoss(main: .dice)(shrink, map(gt), map(soft)).item()
+        XCTAssertEqual(balanced, d * (2 + 6) / (8 + 1e-6), accuracy: 1e-9)
+        // ratio 6: k = int(min(12.25, 12)) = 12: the eleven ones and the 0.75.
+        let wide = try BalanceLoss(main: .dice, negativeRatio: 6)(shrink, map(gt), map(soft)).item()
+        XCTAssertEqual(wide, d * (2 + 11.75) / (14 + 1e-6), accuracy: 1e-9)
+    }
+
     /// Labels may come as B x H x W; float32 maps give the same numbers.
     func testAcceptsUnbatchedChannelLabelsAndRejectsOtherShapes() throws {
         let out = DBOutputs(shrink: try map(p, dtype: .float32), threshold: try map(t, dtype: .float32),
@@ -77,10 +91,10 @@ final class DBLossTests: XCTestCase {
 
     /// The host-side k-th largest and the weighted top-k sum against a sort.
     func testTopKSumEqualsSortedSum() throws {
-        var g = SystemRandomNumberGenerator()
         for n in [1, 7, 1000] {
             // Few distinct values, so ties are common; negatives and -0.0 included.
-            let values = (0..<n).map { _ in [-1.5, -0.0, 0, 0.25, 0.25, 3, 1e-30, 7.5][Int.random(in: 0..<8, using: &g)] }
+            let picks = try Tensor.randint(0, 8, [n]).toArray(Int64.self)
+            let values = picks.map { [-1.5, -0.0, 0, 0.25, 0.25, 3, 1e-30, 7.5][Int($0)] }
             let sorted = values.sorted(by: >)
             for k in Set([1, n / 2 + 1, n]) {
                 XCTAssertEqual(KthLargest.value(values, k: k), sorted[k - 1], "n \(n) k \(k)")

@@ -40,8 +40,17 @@ public struct BalanceLoss: Sendable {
         }
         let positiveLoss = try (positive * loss).sum()
         guard negativeCount > 0 else { return try positiveLoss / (Double(positiveCount) + eps) }
-        let hardest = try Self.topKSum(negative * loss, k: negativeCount)
+        let hardest = try main == .dice ? Self.diceHardest(loss, negative, k: negativeCount)
+                                        : Self.topKSum(negative * loss, k: negativeCount)
         return try (positiveLoss + hardest) / (Double(positiveCount + negativeCount) + eps)
+    }
+
+    /// Dice's top k: the loss is one number d >= 0, so the k largest of negative x d are d x the
+    /// k largest of the label map `negative`; for a 0/1 map holding at least k ones (PaddleOCR's
+    /// labels) that is d x k, decided with two scalar syncs instead of copying the map to the host.
+    static func diceHardest(_ dice: Tensor, _ negative: Tensor, k: Int) throws -> Tensor {
+        let ones = try negative.apply(.eq, 1).sum().item(), largest = try negative.max().item()   // host syncs
+        return largest <= 1 && Double(k) <= ones ? try dice * Double(k) : try topKSum(negative * dice, k: k)
     }
 
     /// The sum of the `k` largest entries of `values`, differentiable in `values`: PaddleOCR's
