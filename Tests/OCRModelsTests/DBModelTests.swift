@@ -164,6 +164,23 @@ final class DBModelTests: XCTestCase {
         XCTAssertFalse(rse.contains { $0.contains("mid_se") }, "disable_se leaves no SE in the backbone")
     }
 
+    /// PaddleOCR's named initialisers: Kaiming uniform (bound sqrt(6 / fan_in), wider than the
+    /// PyTorch default 1 / sqrt(fan_in)) in the FPN and the head's transposed convs, BN shift 1e-4.
+    func testPaddleOCRInitialisers() throws {
+        let db = try DetectorFactory.make(.dbMobileNetV3)
+        let fpn = db.neck as! DBFPN
+        let lateral = try fpn.in2Conv.weight.abs().max().item()                 // fan_in 16: bound 0.612
+        XCTAssertGreaterThan(lateral, 0.5)
+        XCTAssertLessThanOrEqual(lateral, (6.0 / 16).squareRoot())
+        let branch = db.head.binarize
+        XCTAssertEqual(try branch.convBN1.bias.toArray(Float.self), [Float](repeating: 1e-4, count: 64))
+        XCTAssertEqual(try branch.convBN2.weight.toArray(Float.self), [Float](repeating: 1, count: 64))
+        let up = try branch.conv3.weight.abs().max().item()                      // fan_in 1 * 2 * 2: bound 1.22
+        XCTAssertGreaterThan(up, 0.6)
+        XCTAssertLessThanOrEqual(up, (6.0 / 4).squareRoot())
+        XCTAssertLessThanOrEqual(try XCTUnwrap(branch.conv2.bias).abs().max().item(), 1.0 / 8)   // 1 / sqrt(256 / 4)
+    }
+
     // MARK: config
 
     func decode(_ json: String) throws -> ArchitectureConfig {

@@ -3,7 +3,7 @@ import Torch
 
 /// PaddleOCR's `DBFPN` (`ppocr/modeling/necks/db_fpn.py`, without the DBNet++ ASF block): 1x1
 /// lateral convs to `outChannels`, top-down sums, 3x3 convs to `outChannels / 4` per level,
-/// fused at H/4 x W/4. No conv has a bias.
+/// fused at H/4 x W/4. No conv has a bias; weights start as PaddleOCR's (Kaiming uniform).
 /// Paths: `<p>/in{2,3,4,5}_conv/weight`, `<p>/p{2,3,4,5}_conv/weight`.
 public final class DBFPN: Module, DetectionNeck {
     public let in2Conv: Conv2d, in3Conv: Conv2d, in4Conv: Conv2d, in5Conv: Conv2d
@@ -28,6 +28,8 @@ public final class DBFPN: Module, DetectionNeck {
         self.inChannels = inChannels
         self.outChannels = outChannels
         super.init(p)
+        // PaddleOCR names KaimingUniform for every DBFPN conv.
+        for c in [in2Conv, in3Conv, in4Conv, in5Conv, p5Conv, p4Conv, p3Conv, p2Conv] { try SVTRInit.kaimingUniform(c) }
     }
 
     public func callAsFunction(_ features: [Tensor]) throws -> Tensor {

@@ -26,8 +26,17 @@ public final class DBHeadBranch: Module, UnaryLayer {
         conv3 = try ConvTranspose2d(p / "conv3", mid, 1, kernel: (2, 2), stride: (2, 2))
         sigmoid = Activation(p / "sigmoid", .sigmoid)
         super.init(p)
-        // PaddleOCR starts both norms' shift at 1e-4 (scale 1, as the default).
-        for bn in [convBN1, convBN2] { try noGrad { try bn.bias.fill(1e-4) } }
+        // PaddleOCR's named initialisers: both norms' shift 1e-4 (scale 1, as the default); the
+        // transposed convs Kaiming uniform, their biases U(+-1/sqrt(C/4)) (`get_bias_attr`).
+        try noGrad {
+            for bn in [convBN1, convBN2] { try bn.bias.fill(1e-4) }
+            for t in [conv2, conv3] {
+                // Paddle's fan_in for a transposed conv's C x O x kh x kw weight: O * kh * kw.
+                let bound = (6 / Double(t.outChannels * t.kernel.0 * t.kernel.1)).squareRoot()
+                try t.weight.uniform(-bound, bound)
+                try t.bias?.uniform(-1 / Double(mid).squareRoot(), 1 / Double(mid).squareRoot())
+            }
+        }
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {

@@ -10,6 +10,13 @@ public struct DBLossParts {
     public let binary: Tensor
     /// shrink + threshold + binary.
     public let total: Tensor
+
+    public init(shrink: Tensor, threshold: Tensor, binary: Tensor, total: Tensor) {
+        self.shrink = shrink
+        self.threshold = threshold
+        self.binary = binary
+        self.total = total
+    }
 }
 
 /// PaddleOCR's `DBLoss` (`ppocr/losses/det_db_loss.py`): alpha x BalanceLoss(P) + beta x

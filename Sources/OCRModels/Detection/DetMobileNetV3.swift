@@ -6,6 +6,10 @@ import Torch
 /// into four stages whose outputs feed the FPN at strides 4, 8, 16 and 32. Large x0.5 gives
 /// [16, 24, 56, 480] channels: B x 3 x 640 x 640 -> 160^2, 80^2, 40^2, 20^2 maps.
 ///
+/// The SE gate is the rec backbone's `SEModule` (hardsigmoid slope 0.2, offset 0.5), as current
+/// PaddleOCR's det SEModule passes explicitly (older versions used Paddle's default slope 1/6).
+/// Convs keep NN's PyTorch default initialisation, as the rec MobileNetV3 does.
+///
 /// Paths are PaddleOCR's structured names (`.` -> `/`): `conv/{conv,bn}/...`,
 /// `stage<s>/<j>/{expand_conv,bottleneck_conv,linear_conv}/{conv,bn}/...`, `stage<s>/<j>/mid_se/...`,
 /// and the last 1x1 conv (`conv_last`) as the final entry of `stage3`.

@@ -14,6 +14,7 @@ public final class RSELayer: Module, UnaryLayer {
         seBlock = try SEModule(p / "se_block", channels: outChannels)
         self.shortcut = shortcut
         super.init(p)
+        try SVTRInit.kaimingUniform(inConv)                   // PaddleOCR's named initialiser; SE convs keep the defaults
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
