@@ -157,6 +157,24 @@ final class DBModelTests: XCTestCase {
                      "head/thresh/conv3/weight"] {
             XCTAssertTrue(db.contains(path), path)
         }
+        let model = try DetectorFactory.make(.dbMobileNetV3)
+        let paths = model.namedParameters().map(\.path)
+        XCTAssertEqual(Set(paths).count, paths.count, "duplicate parameter paths")
+        // conv, 15 units (+ 8 SE), conv_last; 8 FPN convs; 2 head branches of 9.
+        XCTAssertEqual(paths.count, 3 + 15 * 9 + 8 * 4 + 3 + 8 + 2 * 9)
+        let shapes = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.path, $0.tensor.shape) })
+        XCTAssertEqual(shapes["backbone/stage3/3/conv/weight"], [480, 80, 1, 1])
+        XCTAssertEqual(shapes["neck/p5_conv/weight"], [64, 256, 3, 3])
+        XCTAssertEqual(shapes["head/binarize/conv2/weight"], [64, 64, 2, 2])          // C x O x kh x kw, as Paddle
+        XCTAssertEqual(shapes["head/thresh/conv3/weight"], [64, 1, 2, 2])
+        let buffers = model.namedBuffers().map(\.path)
+        XCTAssertTrue(buffers.contains("backbone/stage0/0/expand_conv/bn/running_mean"))
+        XCTAssertTrue(buffers.contains("head/thresh/conv_bn2/running_var"))
+        // Two builds give the same state paths in the same order, and one loads the other exactly.
+        let other = try DetectorFactory.make(.dbMobileNetV3)
+        XCTAssertEqual(other.stateDict().map(\.path), model.stateDict().map(\.path))
+        XCTAssertTrue(try other.load(Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.path, $0.tensor) })).isExact)
+
         let rse = Set(try DetectorFactory.make(.dbRSEFPN).namedParameters().map(\.path))
         for path in ["neck/ins_conv/0/in_conv/weight", "neck/ins_conv/3/se_block/conv2/bias", "neck/inp_conv/2/in_conv/weight"] {
             XCTAssertTrue(rse.contains(path), path)
