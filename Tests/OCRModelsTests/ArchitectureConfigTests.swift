@@ -79,8 +79,8 @@ final class ArchitectureConfigTests: XCTestCase {
     func testUnknownNamesInOtherSectionsListKnownOnes() throws {
         let cases: [(String, String, String)] = [
             ("\"rnn\"", "\"transformer\"", "unknown SequenceEncoder encoder_type 'transformer' (known: reshape, fc, rnn)"),
-            ("\"CTCHead\"", "\"AttentionHead\"", "unknown Head name 'AttentionHead' (known: CTCHead, ClsHead)"),
-            ("\"CRNN\"", "\"NRTR\"", "unknown algorithm 'NRTR' (known: CRNN, SVTR, CLS)"),
+            ("\"CTCHead\"", "\"AttentionHead\"", "unknown Head name 'AttentionHead' (known: CTCHead, ClsHead, DBHead)"),
+            ("\"CRNN\"", "\"NRTR\"", "unknown algorithm 'NRTR' (known: CRNN, SVTR, CLS, DB)"),
             ("\"Transform\": null", "\"Transform\": {\"name\": \"TPS\"}", "unknown Transform 'TPS' (none is implemented)"),
         ]
         for (from, to, message) in cases {

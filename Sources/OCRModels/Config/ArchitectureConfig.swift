@@ -1,6 +1,6 @@
 /// PaddleOCR's `Architecture` section for recognisers (`model_type: rec`, built by
-/// `RecognizerFactory`) and the text-line angle classifier (`model_type: cls`, built by
-/// `ClassifierFactory`). Keys are PaddleOCR's (snake_case), so a PaddleOCR config's section
+/// `RecognizerFactory`), the text-line angle classifier (`model_type: cls`, built by
+/// `ClassifierFactory`) and DB text detectors (`model_type: det`, built by `DetectorFactory`). Keys are PaddleOCR's (snake_case), so a PaddleOCR config's section
 /// decodes unchanged where OCRKit implements the named parts.
 ///
 /// ```yaml
@@ -15,20 +15,21 @@
 /// PaddleOCR's `configs/cls/cls_mv3.yml`: `{model_type: cls, algorithm: CLS, Transform: null,
 /// Backbone: {name: MobileNetV3, scale: 0.35, model_name: small}, Neck: null, Head: {name: ClsHead, class_dim: 2}}`.
 public struct ArchitectureConfig: Codable, Sendable, Equatable {
-    public static let knownModelTypes = ["rec", "cls"]
-    public static let knownAlgorithms = ["CRNN", "SVTR", "CLS"]
+    public static let knownModelTypes = ["rec", "cls", "det"]
+    public static let knownAlgorithms = ["CRNN", "SVTR", "CLS", "DB"]
 
-    /// `model_type`: rec (recogniser) or cls (angle classifier); detectors have their own config.
+    /// `model_type`: rec (recogniser), cls (angle classifier) or det (DB text detector, built by
+    /// `DetectorFactory`; presets in `ArchitectureConfig+Detection.swift`).
     public var modelType: String
-    /// `algorithm`: CRNN or SVTR (rec), CLS (cls); names the family for post-processing and reports.
+    /// `algorithm`: CRNN or SVTR (rec), CLS (cls), DB (det); names the family for post-processing and reports.
     public var algorithm: String
     /// `Transform`: an input rectification network; only null (none) is supported.
     public var transform: TransformConfig?
     /// `Backbone`: MobileNetV3 or SVTRNet.
     public var backbone: BackboneConfig
-    /// `Neck`: SequenceEncoder; required for CTC, absent for cls.
+    /// `Neck`: SequenceEncoder (required for CTC), DBFPN or RSEFPN (det); absent for cls.
     public var neck: NeckConfig?
-    /// `Head`: CTCHead (rec) or ClsHead (cls).
+    /// `Head`: CTCHead (rec), ClsHead (cls) or DBHead (det).
     public var head: HeadConfig
 
     public init(modelType: String = "rec", algorithm: String, backbone: BackboneConfig, neck: NeckConfig?,

@@ -1,5 +1,5 @@
-/// `Architecture.Head`: PaddleOCR's `CTCHead` for recognisers or `ClsHead` for the text-line
-/// angle classifier. Each reads only its own keys, so a key of the other head is an unknown key.
+/// `Architecture.Head`: PaddleOCR's `CTCHead` for recognisers, `ClsHead` for the text-line
+/// angle classifier or `DBHead` for DB detectors. Each reads only its own keys, so a key of the other head is an unknown key.
 ///
 /// ```yaml
 /// Head:
@@ -12,10 +12,15 @@
 ///   name: ClsHead
 ///   class_dim: 2           # classes (PaddleOCR's label_list ['0', '180']); required
 /// ```
+/// ```yaml
+/// Head:
+///   name: DBHead
+///   k: 50                  # steepness of the step function B = sigmoid(k (P - T)); default 50
+/// ```
 public struct HeadConfig: Codable, Sendable, Equatable {
-    public static let knownNames = ["CTCHead", "ClsHead"]
+    public static let knownNames = ["CTCHead", "ClsHead", "DBHead"]
 
-    /// `name`: CTCHead or ClsHead.
+    /// `name`: CTCHead, ClsHead or DBHead.
     public var name: String = "CTCHead"
     /// `fc_decay` (CTCHead): L2 regularisation of the head's weight and bias (read by the trainer).
     public var fcDecay: Double = 0.0004
@@ -23,6 +28,8 @@ public struct HeadConfig: Codable, Sendable, Equatable {
     public var midChannels: Int?
     /// `class_dim` (ClsHead): number of classes.
     public var classDim: Int?
+    /// `k` (DBHead): the differentiable binarisation's amplification factor.
+    public var k: Int?
 
     public init(name: String = "CTCHead", fcDecay: Double = 0.0004, midChannels: Int? = nil, classDim: Int? = nil) {
         self.name = name
@@ -34,7 +41,13 @@ public struct HeadConfig: Codable, Sendable, Equatable {
     /// PaddleOCR's `ClsHead` with `class_dim` classes.
     public static func clsHead(classDim: Int = 2) -> HeadConfig { HeadConfig(name: "ClsHead", classDim: classDim) }
 
-    enum CodingKeys: String, CodingKey { case name, fcDecay = "fc_decay", midChannels = "mid_channels", classDim = "class_dim" }
+    /// PaddleOCR's `DBHead` with amplification `k`.
+    public static func dbHead(k: Int = 50) -> HeadConfig {
+        var c = HeadConfig(name: "DBHead")
+        c.k = k
+        return c
+    }
+    enum CodingKeys: String, CodingKey { case name, fcDecay = "fc_decay", midChannels = "mid_channels", classDim = "class_dim", k }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -42,6 +55,8 @@ public struct HeadConfig: Codable, Sendable, Equatable {
         try NeckConfig.check(name, HeadConfig.knownNames, "Head name", c, .name)
         if name == "ClsHead" {
             classDim = try c.decode(Int.self, forKey: .classDim)
+        } else if name == "DBHead" {
+            k = try c.decodeIfPresent(Int.self, forKey: .k) ?? 50
         } else {
             fcDecay = try c.decodeIfPresent(Double.self, forKey: .fcDecay) ?? 0.0004
             midChannels = try c.decodeIfPresent(Int.self, forKey: .midChannels)
@@ -54,6 +69,8 @@ public struct HeadConfig: Codable, Sendable, Equatable {
         try c.encode(name, forKey: .name)
         if name == "ClsHead" {
             try c.encodeIfPresent(classDim, forKey: .classDim)
+        } else if name == "DBHead" {
+            try c.encodeIfPresent(k, forKey: .k)
         } else {
             try c.encode(fcDecay, forKey: .fcDecay)
             try c.encodeIfPresent(midChannels, forKey: .midChannels)

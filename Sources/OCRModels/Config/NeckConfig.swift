@@ -1,5 +1,7 @@
-/// `Architecture.Neck` (PaddleOCR `SequenceEncoder`): turns the B x C x 1 x W feature map into a
-/// B x W x C sequence (`reshape`), optionally followed by an encoder.
+/// `Architecture.Neck`. For recognisers PaddleOCR's `SequenceEncoder`: turns the B x C x 1 x W
+/// feature map into a B x W x C sequence (`reshape`), optionally followed by an encoder. For DB
+/// detectors a feature pyramid (`DBFPN`, `RSEFPN`) fusing the backbone's four maps. Each neck
+/// reads only its own keys, so a key of another neck is an unknown key.
 ///
 /// ```yaml
 /// Neck:
@@ -7,16 +9,27 @@
 ///   encoder_type: rnn      # reshape | fc | rnn (2-layer BiLSTM)
 ///   hidden_size: 96        # LSTM hidden size per direction (rnn) or output width (fc); default 48
 /// ```
+/// ```yaml
+/// Neck: {name: DBFPN, out_channels: 256}                  # det_mv3_db.yml
+/// Neck: {name: RSEFPN, out_channels: 96, shortcut: true}  # PP-OCRv3 det student
+/// ```
 public struct NeckConfig: Codable, Sendable, Equatable {
+    /// The sequence necks (what `RecognizerFactory` builds).
     public static let knownNames = ["SequenceEncoder"]
+    /// The DB feature pyramids (what `DetectorFactory` builds).
+    public static let detectionNames = ["DBFPN", "RSEFPN"]
     public static let knownEncoderTypes = ["reshape", "fc", "rnn"]
-
-    /// `name`: only SequenceEncoder.
+    /// `name`: SequenceEncoder, DBFPN or RSEFPN.
     public var name: String = "SequenceEncoder"
-    /// `encoder_type`: reshape, fc or rnn (required, as in PaddleOCR).
+    /// `encoder_type` (SequenceEncoder): reshape, fc or rnn (required, as in PaddleOCR); empty for the det necks.
     public var encoderType: String
-    /// `hidden_size`: LSTM hidden size per direction (rnn) or output width (fc).
+    /// `hidden_size` (SequenceEncoder): LSTM hidden size per direction (rnn) or output width (fc).
     public var hiddenSize: Int = 48
+    /// `out_channels` (DBFPN, RSEFPN): the lateral width; the fused map has this many channels
+    /// (4 x out_channels/4). Required, as in PaddleOCR.
+    public var outChannels: Int?
+    /// `shortcut` (RSEFPN): add each RSE layer's conv output to its SE-scaled copy. Default true.
+    public var shortcut: Bool = true
 
     public init(name: String = "SequenceEncoder", encoderType: String, hiddenSize: Int = 48) {
         self.name = name
@@ -24,15 +37,51 @@ public struct NeckConfig: Codable, Sendable, Equatable {
         self.hiddenSize = hiddenSize
     }
 
-    enum CodingKeys: String, CodingKey { case name, encoderType = "encoder_type", hiddenSize = "hidden_size" }
+    /// PaddleOCR's `DBFPN` (`det_mv3_db.yml`: 256).
+    public static func dbFPN(outChannels: Int = 256) -> NeckConfig {
+        var c = NeckConfig(name: "DBFPN", encoderType: "")
+        c.outChannels = outChannels
+        return c
+    }
+
+    /// PaddleOCR's `RSEFPN` (PP-OCRv3 det: 96, shortcut).
+    public static func rseFPN(outChannels: Int = 96, shortcut: Bool = true) -> NeckConfig {
+        var c = NeckConfig(name: "RSEFPN", encoderType: "")
+        c.outChannels = outChannels
+        c.shortcut = shortcut
+        return c
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, encoderType = "encoder_type", hiddenSize = "hidden_size", outChannels = "out_channels", shortcut
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
-        encoderType = try c.decode(String.self, forKey: .encoderType)
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 48
-        try Self.check(name, NeckConfig.knownNames, "Neck name", c, .name)
-        try Self.check(encoderType, NeckConfig.knownEncoderTypes, "SequenceEncoder encoder_type", c, .encoderType)
+        try Self.check(name, Self.knownNames + Self.detectionNames, "Neck name", c, .name)
+        if Self.detectionNames.contains(name) {
+            encoderType = ""
+            outChannels = try c.decode(Int.self, forKey: .outChannels)
+            if name == "RSEFPN" { shortcut = try c.decodeIfPresent(Bool.self, forKey: .shortcut) ?? true }
+        } else {
+            encoderType = try c.decode(String.self, forKey: .encoderType)
+            hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 48
+            try Self.check(encoderType, NeckConfig.knownEncoderTypes, "SequenceEncoder encoder_type", c, .encoderType)
+        }
+    }
+
+    /// Writes only the named neck's keys, so the result decodes again under the strict key check.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        if Self.detectionNames.contains(name) {
+            try c.encodeIfPresent(outChannels, forKey: .outChannels)
+            if name == "RSEFPN" { try c.encode(shortcut, forKey: .shortcut) }
+        } else {
+            try c.encode(encoderType, forKey: .encoderType)
+            try c.encode(hiddenSize, forKey: .hiddenSize)
+        }
     }
 
     /// Rejects names OCRKit does not implement while decoding, so the error points at the key.

@@ -92,49 +92,65 @@ public final class MobileNetV3: Module, RecognitionBackbone {
         return n
     }
 
-    /// PaddleOCR's rec `cfg` tables (kernel, expansion, channels, SE, activation, stride) and the
-    /// width of the last 1x1 conv (`cls_ch_squeeze`) before scaling.
-    static func table(_ name: ModelName, largeStride ls: [Int], smallStride ss: [Int]) -> ([BlockSpec], Int) {
-        func b(_ k: Int, _ e: Int, _ c: Int, _ se: Bool, _ act: Activation.Function, _ s: Int) -> BlockSpec {
-            BlockSpec(kernel: k, expansion: e, channels: c, se: se, act: act, stride: (s, s), tupleStride: false)
+    /// One row of PaddleOCR's `cfg` tables without its stride: the rec and det backbones
+    /// (`rec_mobilenet_v3.py`, `det_mobilenet_v3.py`) share these rows and differ only in strides.
+    struct Row {
+        let kernel: Int, expansion: Int, channels: Int, se: Bool, act: Activation.Function
+        func spec(stride: (h: Int, w: Int), tuple: Bool) -> BlockSpec {
+            BlockSpec(kernel: kernel, expansion: expansion, channels: channels, se: se, act: act, stride: stride,
+                      tupleStride: tuple)
         }
-        func t(_ k: Int, _ e: Int, _ c: Int, _ se: Bool, _ act: Activation.Function, _ sh: Int) -> BlockSpec {
-            BlockSpec(kernel: k, expansion: e, channels: c, se: se, act: act, stride: (sh, 1), tupleStride: true)
+    }
+
+    /// PaddleOCR's `cfg` rows (kernel, expansion, channels, SE, activation) and the width of the
+    /// last 1x1 conv (`cls_ch_squeeze`) before scaling.
+    static func rows(_ name: ModelName) -> ([Row], Int) {
+        func r(_ k: Int, _ e: Int, _ c: Int, _ se: Bool, _ act: Activation.Function) -> Row {
+            Row(kernel: k, expansion: e, channels: c, se: se, act: act)
         }
         switch name {
         case .large:
             return ([
-                b(3, 16, 16, false, .relu, ls[0]),
-                t(3, 64, 24, false, .relu, ls[1]),
-                b(3, 72, 24, false, .relu, 1),
-                t(5, 72, 40, true, .relu, ls[2]),
-                b(5, 120, 40, true, .relu, 1),
-                b(5, 120, 40, true, .relu, 1),
-                b(3, 240, 80, false, .hardSwish, 1),
-                b(3, 200, 80, false, .hardSwish, 1),
-                b(3, 184, 80, false, .hardSwish, 1),
-                b(3, 184, 80, false, .hardSwish, 1),
-                b(3, 480, 112, true, .hardSwish, 1),
-                b(3, 672, 112, true, .hardSwish, 1),
-                t(5, 672, 160, true, .hardSwish, ls[3]),
-                b(5, 960, 160, true, .hardSwish, 1),
-                b(5, 960, 160, true, .hardSwish, 1),
+                r(3, 16, 16, false, .relu), r(3, 64, 24, false, .relu), r(3, 72, 24, false, .relu),
+                r(5, 72, 40, true, .relu), r(5, 120, 40, true, .relu), r(5, 120, 40, true, .relu),
+                r(3, 240, 80, false, .hardSwish), r(3, 200, 80, false, .hardSwish), r(3, 184, 80, false, .hardSwish),
+                r(3, 184, 80, false, .hardSwish), r(3, 480, 112, true, .hardSwish), r(3, 672, 112, true, .hardSwish),
+                r(5, 672, 160, true, .hardSwish), r(5, 960, 160, true, .hardSwish), r(5, 960, 160, true, .hardSwish),
             ], 960)
         case .small:
             return ([
-                t(3, 16, 16, true, .relu, ss[0]),
-                t(3, 72, 24, false, .relu, ss[1]),
-                b(3, 88, 24, false, .relu, 1),
-                t(5, 96, 40, true, .hardSwish, ss[2]),
-                b(5, 240, 40, true, .hardSwish, 1),
-                b(5, 240, 40, true, .hardSwish, 1),
-                b(5, 120, 48, true, .hardSwish, 1),
-                b(5, 144, 48, true, .hardSwish, 1),
-                t(5, 288, 96, true, .hardSwish, ss[3]),
-                b(5, 576, 96, true, .hardSwish, 1),
-                b(5, 576, 96, true, .hardSwish, 1),
+                r(3, 16, 16, true, .relu), r(3, 72, 24, false, .relu), r(3, 88, 24, false, .relu),
+                r(5, 96, 40, true, .hardSwish), r(5, 240, 40, true, .hardSwish), r(5, 240, 40, true, .hardSwish),
+                r(5, 120, 48, true, .hardSwish), r(5, 144, 48, true, .hardSwish), r(5, 288, 96, true, .hardSwish),
+                r(5, 576, 96, true, .hardSwish), r(5, 576, 96, true, .hardSwish),
             ], 576)
         }
+    }
+
+    /// The rec table: `large_stride` / `small_stride` fill the four downsampling rows; all but
+    /// large's first are (h, 1) tuples that keep the line's width.
+    static func table(_ name: ModelName, largeStride ls: [Int], smallStride ss: [Int]) -> ([BlockSpec], Int) {
+        let (rows, squeeze) = Self.rows(name)
+        // row index -> (height stride, tuple?)
+        let strides: [Int: (Int, Bool)] = switch name {
+        case .large: [0: (ls[0], false), 1: (ls[1], true), 3: (ls[2], true), 12: (ls[3], true)]
+        case .small: [0: (ss[0], true), 1: (ss[1], true), 3: (ss[2], true), 8: (ss[3], true)]
+        }
+        return (rows.enumerated().map { i, row in
+            guard let (s, tuple) = strides[i] else { return row.spec(stride: (1, 1), tuple: false) }
+            return row.spec(stride: tuple ? (s, 1) : (s, s), tuple: tuple)
+        }, squeeze)
+    }
+
+    /// The det table (`det_mobilenet_v3.py`): scalar stride 2 in four rows, so with `conv1` the
+    /// feature maps come at strides 4, 8, 16 and 32. Large downsamples in row 6 where rec does not.
+    static func detectionTable(_ name: ModelName) -> ([BlockSpec], Int) {
+        let (rows, squeeze) = Self.rows(name)
+        let downsampling: Set<Int> = name == .large ? [1, 3, 6, 12] : [0, 1, 3, 8]
+        return (rows.enumerated().map { i, row in
+            let s = downsampling.contains(i) ? 2 : 1
+            return row.spec(stride: (s, s), tuple: false)
+        }, squeeze)
     }
 
     public override var attributes: [(name: String, value: LayerAttribute)] { [("out_channels", .int(outChannels))] }
