@@ -92,9 +92,9 @@ let package = Package(
         .target(name: "OCREval", dependencies: ["OCRData", "OCRInference", "OCRPostprocess", "OCRCore", "Imaging"]),
 
         // --- Below the trainer: run config, checkpoints, models built from a config ---------------
-        .target(name: "OCRRun", dependencies: ["OCREval", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+        .target(name: "OCRRun", dependencies: ["OCREval", "OCRPostprocess", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
         // One engine for every task (rec, cls, ...).
-        .target(name: "OCRTrain", dependencies: ["OCRRun", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+        .target(name: "OCRTrain", dependencies: ["OCRRun", "OCREval", "OCRPostprocess", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
 
         // --- Export: the ONNX writer walks the Swift module tree; parity checks run the result
         // through OCRInference's session (OCRInference never imports OCRExport or LibTorch).

@@ -70,9 +70,20 @@ public enum EvalData {
 
     /// The loader's size and its dataset's report, for messages.
     public static func describe(_ loader: LineLoader) -> String {
-        var text = "  \(loader.dataset.count) samples, \(loader.batchesPerEpoch) batches of \(loader.options.batchSize) per epoch"
-        if let r = (loader.dataset as? DataReporting)?.report {
-            text += "\n" + r.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        describe(count: loader.dataset.count, unit: "samples", loader.batchesPerEpoch, loader.options.batchSize,
+                 report: (loader.dataset as? DataReporting)?.report)
+    }
+
+    /// A page loader's size and its source's report, for messages.
+    public static func describe(_ loader: DetectionLoader) -> String {
+        describe(count: loader.source.count, unit: "pages", loader.batchesPerEpoch, loader.options.batchSize,
+                 report: (loader.source as? DataReporting)?.report)
+    }
+
+    static func describe(count: Int, unit: String, _ batches: Int, _ batchSize: Int, report: DataReport?) -> String {
+        var text = "  \(count) \(unit), \(batches) batches of \(batchSize) per epoch"
+        if let report {
+            text += "\n" + report.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
         }
         return text
     }

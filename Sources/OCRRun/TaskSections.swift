@@ -15,14 +15,15 @@ extension ConfigChoice {
     }
 }
 
-/// `Loss.name`: CTCLoss (rec) or ClsLoss (cls, cross-entropy).
-public enum LossName: String, ConfigChoice { case ctc = "CTCLoss", cls = "ClsLoss" }
-/// `PostProcess.name`: CTCLabelDecode (rec, greedy) or ClsPostProcess (cls, arg-max over label_list).
-public enum PostProcessName: String, ConfigChoice { case ctcLabelDecode = "CTCLabelDecode", cls = "ClsPostProcess" }
-/// `Metric.name`: RecMetric (rec) or ClsMetric (cls).
-public enum MetricName: String, ConfigChoice { case rec = "RecMetric", cls = "ClsMetric" }
+/// `Loss.name`: CTCLoss (rec), ClsLoss (cls, cross-entropy) or DBLoss (det; its settings: `DBLossConfig`).
+public enum LossName: String, ConfigChoice { case ctc = "CTCLoss", cls = "ClsLoss", db = "DBLoss" }
+/// `PostProcess.name`: CTCLabelDecode (rec, greedy), ClsPostProcess (cls, arg-max over label_list) or
+/// DBPostProcess (det; its settings: `DBPostProcessOptions`).
+public enum PostProcessName: String, ConfigChoice { case ctcLabelDecode = "CTCLabelDecode", cls = "ClsPostProcess", db = "DBPostProcess" }
+/// `Metric.name`: RecMetric (rec), ClsMetric (cls) or DetMetric (det: precision, recall, hmean at IoU 0.5).
+public enum MetricName: String, ConfigChoice { case rec = "RecMetric", cls = "ClsMetric", det = "DetMetric" }
 /// `Metric.main_indicator`: the figure that picks best.h5.
-public enum MainIndicator: String, ConfigChoice { case acc, normEditDis = "norm_edit_dis" }
+public enum MainIndicator: String, ConfigChoice { case acc, normEditDis = "norm_edit_dis", hmean }
 
 /// `Loss`: only its name; PaddleOCR's CTCLoss and ClsLoss have no other settings OCRKit reads.
 public struct LossSection: Decodable, Sendable {
@@ -64,10 +65,16 @@ public struct TaskHeads: Sendable {
         let (loss, post, metric): (LossName, PostProcessName, MetricName) = switch task {
         case .rec: (.ctc, .ctcLabelDecode, .rec)
         case .cls: (.cls, .cls, .cls)
-        case .det: throw TrainError("Architecture.model_type det: detection training is not built yet (rec and cls are)")
+        case .det: (.db, .db, .det)
         }
-        self.loss = tree.contains("Loss") ? try tree.decode(LossSection.self, at: "Loss") : LossSection(name: loss)
-        postProcess = tree.contains("PostProcess") ? try tree.decode(PostProcessSection.self, at: "PostProcess") : PostProcessSection(name: post)
+        if task == .det {
+            // DBLoss and DBPostProcess carry settings: DetectionRunConfig decodes them whole.
+            self.loss = LossSection(name: tree.contains("Loss.name") ? try tree.decode(LossName.self, at: "Loss.name") : loss)
+            postProcess = PostProcessSection(name: tree.contains("PostProcess.name") ? try tree.decode(PostProcessName.self, at: "PostProcess.name") : post)
+        } else {
+            self.loss = tree.contains("Loss") ? try tree.decode(LossSection.self, at: "Loss") : LossSection(name: loss)
+            postProcess = tree.contains("PostProcess") ? try tree.decode(PostProcessSection.self, at: "PostProcess") : PostProcessSection(name: post)
+        }
         self.metric = tree.contains("Metric") ? try tree.decode(MetricSection.self, at: "Metric") : MetricSection(name: metric)
         func check(_ key: String, _ got: String, _ want: String) throws {
             guard got == want else {
@@ -81,6 +88,10 @@ public struct TaskHeads: Sendable {
         if task != .rec, self.metric.ignoreSpace != nil { throw ConfigError(.unknownKey, path: "Metric.ignore_space", "Metric.ignore_space applies to RecMetric only") }
         if task != .rec, self.metric.mainIndicator == .normEditDis {
             throw ConfigError(.invalidValue, path: "Metric.main_indicator", "Metric.main_indicator norm_edit_dis applies to RecMetric only; ClsMetric has acc")
+        }
+        if let m = self.metric.mainIndicator, (task == .det) != (m == .hmean) {
+            throw ConfigError(.invalidValue, path: "Metric.main_indicator",
+                              "Metric.main_indicator \(m.rawValue) does not fit \(metric.rawValue): " + (task == .det ? "use hmean" : "hmean is DetMetric's"))
         }
         if task != .cls, postProcess.labelList != nil {
             throw ConfigError(.unknownKey, path: "PostProcess.label_list", "PostProcess.label_list applies to ClsPostProcess only")

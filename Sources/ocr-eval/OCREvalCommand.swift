@@ -8,7 +8,8 @@ import OCRRun
 /// - rec: line accuracy (exact and case-insensitive), character accuracy, CER, WER, NED, a
 ///   breakdown per label file or font, the most frequent confusions and the worst lines;
 ///   `--checkpoint MODEL.onnx` evaluates an exported recogniser the same way (the config is then optional);
-/// - cls: accuracy, per-class recall, the confusion matrix and the most confidently wrong lines.
+/// - cls: accuracy, per-class recall, the confusion matrix and the most confidently wrong lines;
+/// - det: precision, recall and hmean (IoU 0.5, PaddleOCR's DetMetric), per page, the worst pages drawn.
 /// Either way with the lines that could not be read, as a table, JSON, Markdown and HTML.
 @main
 struct OCREvalCommand: ParsableCommand {
@@ -88,12 +89,18 @@ struct OCREvalCommand: ParsableCommand {
             r.worstCount = worst
             (report, speed) = (r, result.samplesPerSecond)
         case .det:
-            throw TrainError("Architecture.model_type det: detection evaluation is not built yet (rec and cls are)")
+            let run = try DetectionRunConfig(base!)
+            guard !isONNX else { throw TrainError("\(checkpoint): evaluating an exported .onnx detector is not built yet; give its checkpoint") }
+            let result = try DetectionCheckpointEvaluation.run(run, checkpoint: checkpoint, data: given, useEMA: ema,
+                                                               worstImages: worst, events: printer.handle)
+            var r = DetectionReport(title: title, result: result)
+            r.worstCount = worst
+            (report, speed) = (r, result.samplesPerSecond)
         }
         print(report.terminalTable())
         let dir = out ?? ((checkpoint as NSString).deletingLastPathComponent as NSString).appendingPathComponent("eval")
         try report.write(to: dir)
-        print("\nreport: \(dir)/report.{json,md,html}  (\(String(format: "%.0f", speed)) lines/s)")
+        print("\nreport: \(dir)/report.{json,md,html}  (\(String(format: "%.1f", speed)) \(base?.task == .det ? "pages" : "lines")/s)")
     }
 
     var title: String { "\(checkpoint) on \(data.isEmpty ? "the config's Eval data" : data.joined(separator: ", "))" }

@@ -4,13 +4,13 @@ import OCRCLI
 import OCRRun
 import OCRTrain
 
-/// `ocr-train -c CONFIG.yml [-o Key.sub=value ...]`: trains a recogniser. Ctrl-C or SIGTERM writes
+/// `ocr-train -c CONFIG.yml [-o Key.sub=value ...]`: trains the model `Architecture.model_type` names (rec, cls, det). Ctrl-C or SIGTERM writes
 /// a checkpoint (latest.h5) and exits cleanly; resume with -o Global.checkpoints=RUN/latest.h5.
 @main
 struct OCRTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr-train",
-        abstract: "Train or fine-tune a recogniser (CRNN/SVTR) or a text-line angle classifier from a YAML config.",
+        abstract: "Train or fine-tune a recogniser (CRNN/SVTR), a text-line angle classifier or a DB text detector from a YAML config.",
         discussion: """
         The run directory (Global.save_model_dir) receives config.yml (the resolved config), metrics.jsonl,
         latest.h5 and best.h5. Resume: -o Global.checkpoints=RUN/latest.h5. Fine-tune: -o Global.pretrained_model=CKPT.h5.
@@ -41,7 +41,9 @@ struct OCRTrainCommand: ParsableCommand {
             progress = try run.makeTrainer(events: printer.handle).run(stop: stop, events: printer.handle)
             indicator = "acc"
         case .det:
-            throw TrainError("\(options.config): Architecture.model_type det - detection training is not built yet")
+            let run = try DetectionRunConfig(base)
+            progress = try run.makeTrainer(events: printer.handle).run(stop: stop, events: printer.handle)
+            indicator = "hmean"
         }
         if let best = progress.bestMetric {
             printer.line("best \(indicator) " + String(format: "%.4f", best)

@@ -68,7 +68,7 @@ public struct DetectionAssembler: BatchAssembler {
                 let r = try resize(image)
                 let info = DetectionPage(source: sample.source, regions: sample.regions, sourceWidth: r.sourceWidth,
                                          sourceHeight: r.sourceHeight, width: r.image.width, height: r.image.height,
-                                         ratioW: r.ratioW, ratioH: r.ratioH)
+                                         ratioW: r.ratioW, ratioH: r.ratioH, sourceImage: image)
                 let pixels = pipeline.normalize(r.image)
                 stats.resizeSeconds += LoaderStats.seconds(since: &t)
                 return Prepared(pixels: pixels, channels: r.image.channels, page: info, shrink: nil, border: nil)

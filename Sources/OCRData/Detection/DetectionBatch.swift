@@ -1,3 +1,4 @@
+import Imaging
 import OCRCore
 
 /// A page of a batch: where it came from and how it maps to its source image.
@@ -17,6 +18,8 @@ public struct DetectionPage: Sendable {
     /// source x. 1 in train mode (the augmentation is not invertible this way).
     public var ratioW: Double
     public var ratioH: Double
+    /// The source page itself (eval only), for reports that draw the worst pages; nil in training.
+    public var sourceImage: Image? = nil
 
     /// A predicted polygon in batch-image coordinates, mapped to the source image.
     public func toSource(_ p: Polygon) -> Polygon {
