@@ -6,8 +6,8 @@ import OCRData
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Render synthetic lines and pack datasets.",
-        subcommands: [RenderCommand.self, PackCommand.self])
+        commandName: "data", abstract: "Render synthetic lines and pages and pack datasets.",
+        subcommands: [RenderCommand.self, RenderPagesCommand.self, PackCommand.self])
 }
 
 /// Optional charset options shared by the data commands.
@@ -83,6 +83,70 @@ struct PackCommand: ParsableCommand {
         let summary = try packDataset(labelFiles: labels, dataDir: dir.isEmpty ? "." : dir, charset: try charsetOptions.charset(),
                                       out: out, options: options) { p in
             drawProgress(p.done, p.total, started: started, what: "pack")
+        }
+        print(summary)
+    }
+}
+
+struct RenderPagesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render-pages",
+        abstract: "Render detection pages (documents, receipts, forms, labels, cards, scenes) with polygon labels: "
+            + "images/ and a PaddleOCR det_gt.txt.")
+
+    @Option(help: "YAML with a SyntheticPages dataset: the file's top level, or its Train.dataset section (see --section).")
+    var config: String?
+    @Option(help: "Section of --config holding the dataset (default: the top level when it has 'name', else Train.dataset).")
+    var section: String?
+    @Option(parsing: .upToNextOption, help: "Font files or folders of them (without --config).") var fonts: [String] = []
+    @Option(help: "Corpus whose words the pages show (without --config).") var corpus: String?
+    @Option(help: "Pages to render (default: the config's count).") var count: Int?
+    @Option(help: "Output folder (new, or without det_gt.txt).") var out: String
+    @Option(help: "line: one polygon per text line; word: one per word (overrides the config).") var granularity: String?
+    @Option(help: "Page width,height in pixels, e.g. 960,960 (overrides the config).") var pageSize: String?
+    @Option(help: "Seed: the same seed renders the same pages (default: the config's seed).") var seed: UInt64?
+    @Option(help: "Rendering threads.") var threads = 2
+    @Option(help: "JPEG quality of the written pages; 0 writes PNG.") var jpegQuality = 90
+    @Flag(help: "Also write overlays/: each page with its label polygons drawn.") var overlays = false
+
+    func validate() throws {
+        guard config != nil || (!fonts.isEmpty && corpus != nil) else {
+            throw ValidationError("give --config, or --fonts and --corpus")
+        }
+        guard config == nil || (fonts.isEmpty && corpus == nil) else {
+            throw ValidationError("--fonts and --corpus replace --config; give one or the other")
+        }
+        if let granularity, SyntheticPagesConfig.Granularity(rawValue: granularity) == nil {
+            throw ValidationError("--granularity is line or word, got '\(granularity)'")
+        }
+        guard (0...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality is 0 (PNG) or 1...100") }
+    }
+
+    func run() throws {
+        var cfg: SyntheticPagesConfig
+        var baseDirectory: String?
+        if let config {
+            let tree = try ConfigTree(contentsOf: config)
+            let path = section ?? (tree.contains("name") ? "" : "Train.dataset")
+            cfg = try tree.decode(SyntheticPagesConfig.self, at: path)
+            baseDirectory = (config as NSString).deletingLastPathComponent
+        } else {
+            cfg = SyntheticPagesConfig(fonts: fonts, corpus: corpus!)
+        }
+        if let granularity { cfg.granularity = SyntheticPagesConfig.Granularity(rawValue: granularity)! }
+        if let pageSize {
+            let wh = pageSize.split(separator: ",").compactMap { Int($0) }
+            guard wh.count == 2, wh.allSatisfy({ (64...8192).contains($0) }) else {
+                throw ValidationError("--page-size is WIDTH,HEIGHT with each in 64...8192, got '\(pageSize)'")
+            }
+            cfg.pageSize = wh
+        }
+        let pages = try cfg.makeDataset(baseDirectory: baseDirectory)
+        let started = Date()
+        let summary = try renderPages(pages, to: out, count: count, seed: seed ?? cfg.seed, threads: threads,
+                                      format: jpegQuality == 0 ? .png : .jpeg(quality: jpegQuality),
+                                      overlays: overlays) { p in
+            drawProgress(p.done, p.total, started: started, what: "render-pages")
         }
         print(summary)
     }

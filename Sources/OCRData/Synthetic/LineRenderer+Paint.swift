@@ -24,20 +24,20 @@ extension LineRenderer {
     }
 
     /// Paper tints, RGB: white, off-white, cream, recycled grey, yellowed.
-    private static let papers: [RGB] = [
+    static let papers: [RGB] = [
         RGB(252, 252, 250), RGB(246, 244, 238), RGB(244, 238, 222), RGB(236, 234, 228), RGB(240, 232, 208),
         RGB(232, 230, 225),
     ]
 
     /// Inks of printers and pens, RGB: black, soft black, dark grey, ballpoint blue, navy, dark red,
     /// dark green, sepia. Weights favour black.
-    private static let inks: [(RGB, Double)] = [
+    static let inks: [(RGB, Double)] = [
         (RGB(0, 0, 0), 4), (RGB(30, 30, 32), 3), (RGB(70, 70, 72), 1.2), (RGB(20, 40, 140), 1.2),
         (RGB(15, 25, 75), 0.8), (RGB(130, 20, 20), 0.4), (RGB(20, 80, 40), 0.3), (RGB(75, 50, 30), 0.3),
     ]
 
     /// Handwriting inks favour ballpoint blue, then black.
-    private static let pens: [(RGB, Double)] = [
+    static let pens: [(RGB, Double)] = [
         (RGB(20, 40, 140), 3), (RGB(15, 25, 75), 2), (RGB(10, 10, 12), 3), (RGB(60, 60, 70), 1), (RGB(130, 20, 20), 0.5),
     ]
 

@@ -42,34 +42,10 @@ public struct LineRenderer: Sendable {
         guard missing.isEmpty else { throw notCovered(text, font, missing) }
 
         let o = options
-        let size = random.uniform(o.fontSize)
-        let handwriting = handwritingApplies(to: font) && random.chance(o.handwritingProb)
-        let spacing = random.chance(o.letterSpacingProb) ? random.uniform(o.letterSpacing) * size : 0
-        let embolden: Double, shear: Double
-        if handwriting {
-            embolden = random.uniform(o.handwritingStrokeWidth) * size
-            shear = random.uniform(o.handwritingSlant)
-        } else {
-            embolden = random.chance(o.strokeWidthProb) ? random.uniform(o.strokeWidth) * size : 0
-            shear = random.chance(o.obliqueProb) ? random.uniform(o.oblique) : 0
-        }
-        let elasticAmplitude = handwriting ? random.uniform(o.elasticAmplitude) * size : 0
-        let elasticScale = random.uniform(o.elasticScale) * size
-        let padding = Int((elasticAmplitude * 2).rounded(.up)) + 2
-
         // 1. Glyphs -> coverage mask.
-        var mask = try font.withFace { face -> GlyphMask in
-            try face.setPixelSize(size)
-            let run = try face.shape(text, letterSpacing: Float(spacing))
-            // The coverage check above should make this impossible; HarfBuzz has the last word.
-            guard run.notdefCount == 0 else { throw notCovered(text, font, missing) }
-            let transforms = handwriting ? handwritingTransforms(run, size: size, random: &random) : []
-            return try face.rasterize(run, transforms: transforms, embolden: Float(embolden), shear: Float(shear),
-                                      padding: padding)
-        }
-        if elasticAmplitude > 0 {
-            mask = mask.elasticallyDistorted(amplitude: elasticAmplitude, scale: elasticScale, random: &random)
-        }
+        let style = drawStyle(for: font, random: &random)
+        let size = style.size
+        var mask = try rasterize(text, font: font, style: style, random: &random)
         guard var ink = mask.ink else {
             throw FontError(.internal, "render \(quoted(text)) with '\(font.path)' at \(size) px: no ink was drawn")
         }
@@ -112,11 +88,73 @@ public struct LineRenderer: Sendable {
         }
 
         // 4. Ink over a background.
-        var image = try paint(mask, handwriting: handwriting, random: &random)
+        var image = try paint(mask, handwriting: style.handwriting, random: &random)
 
         // 5. Capture: blur, resolution loss, noise, compression.
         image = try degrade(image, random: &random)
-        return RenderedLine(image: image, text: text, font: font.name, fontSize: size, handwriting: handwriting)
+        return RenderedLine(image: image, text: text, font: font.name, fontSize: size, handwriting: style.handwriting)
+    }
+
+    /// How one line's glyphs are drawn: drawn once per line (`SyntheticPages` draws every word of
+    /// a line with one style, so a line keeps its look when its words are rasterised apart).
+    struct TextStyle {
+        /// Em size, pixels.
+        var size: Double
+        var handwriting: Bool
+        /// Extra pixels after each character.
+        var spacing: Double
+        /// Stroke width change, pixels.
+        var embolden: Double
+        /// Synthetic oblique.
+        var shear: Double
+        /// Elastic distortion, pixels (0: none).
+        var elasticAmplitude: Double
+        var elasticScale: Double
+    }
+
+    /// Draws a style from the options; `size` replaces the drawn em size when given (the draws
+    /// stay the same, so the rest of the stream does not shift).
+    func drawStyle(for font: FontFile, size fixedSize: Double? = nil, random: inout SynthRandom) -> TextStyle {
+        let o = options
+        let drawn = random.uniform(o.fontSize)
+        let size = fixedSize ?? drawn
+        let handwriting = handwritingApplies(to: font) && random.chance(o.handwritingProb)
+        let spacing = random.chance(o.letterSpacingProb) ? random.uniform(o.letterSpacing) * size : 0
+        let embolden: Double, shear: Double
+        if handwriting {
+            embolden = random.uniform(o.handwritingStrokeWidth) * size
+            shear = random.uniform(o.handwritingSlant)
+        } else {
+            embolden = random.chance(o.strokeWidthProb) ? random.uniform(o.strokeWidth) * size : 0
+            shear = random.chance(o.obliqueProb) ? random.uniform(o.oblique) : 0
+        }
+        let elasticAmplitude = handwriting ? random.uniform(o.elasticAmplitude) * size : 0
+        let elasticScale = random.uniform(o.elasticScale) * size
+        return TextStyle(size: size, handwriting: handwriting, spacing: spacing, embolden: embolden, shear: shear,
+                         elasticAmplitude: elasticAmplitude, elasticScale: elasticScale)
+    }
+
+    /// Step 1 of `render`: the glyphs of `text` in `style` as a coverage mask (handwriting jitter
+    /// and elastic distortion applied), with its ink measured. Throws `FontError(.notCovered)` when
+    /// the font lacks a character, `.internal` when nothing was drawn.
+    func rasterize(_ text: String, font: FontFile, style: TextStyle, random: inout SynthRandom) throws -> GlyphMask {
+        let padding = Int((style.elasticAmplitude * 2).rounded(.up)) + 2
+        var mask = try font.withFace { face -> GlyphMask in
+            try face.setPixelSize(style.size)
+            let run = try face.shape(text, letterSpacing: Float(style.spacing))
+            // The coverage check should make this impossible; HarfBuzz has the last word.
+            guard run.notdefCount == 0 else { throw notCovered(text, font, font.missingCharacters(in: text)) }
+            let transforms = style.handwriting ? handwritingTransforms(run, size: style.size, random: &random) : []
+            return try face.rasterize(run, transforms: transforms, embolden: Float(style.embolden),
+                                      shear: Float(style.shear), padding: padding)
+        }
+        if style.elasticAmplitude > 0 {
+            mask = mask.elasticallyDistorted(amplitude: style.elasticAmplitude, scale: style.elasticScale, random: &random)
+        }
+        guard mask.ink != nil else {
+            throw FontError(.internal, "render \(quoted(text)) with '\(font.path)' at \(style.size) px: no ink was drawn")
+        }
+        return mask
     }
 
     /// Per-glyph jitter of a hand: the baseline drifts smoothly with a little noise on each glyph,
