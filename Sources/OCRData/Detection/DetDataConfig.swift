@@ -81,10 +81,11 @@ public struct DetDatasetConfig: Decodable, Sendable {
     /// OCRKit: pixels a point may lie outside its image before its line is an issue.
     public var pointTolerance: Double
     public var transforms: DetTransforms
+    /// `name: SyntheticPages`: pages rendered from font files (its keys sit beside `transforms`).
+    public var pages: SyntheticPagesConfig?
 
-    /// Dataset names a detection section accepts. The synthetic-pages source is wired in by the
-    /// run config (its name and keys are added here then; until then pass it to `makeLoader`).
-    public static let supportedNames = ["SimpleDataSet", "PackedDataSet"]
+    /// Dataset names a detection section accepts.
+    public static let supportedNames = ["SimpleDataSet", "PackedDataSet", SyntheticPages.configName]
 
     enum CodingKeys: String, CodingKey {
         case name, dataDir = "data_dir", labelFileList = "label_file_list", files, ratioList = "ratio_list"
@@ -108,6 +109,10 @@ public struct DetDatasetConfig: Decodable, Sendable {
         guard Self.supportedNames.contains(name) else {
             throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription:
                 "dataset '\(name)' is not one of \(Self.supportedNames.joined(separator: ", ")) for detection")
+        }
+        if name == SyntheticPages.configName {
+            // The same keys, read by the pages' own decoder (unknown keys are still rejected).
+            pages = try SyntheticPagesConfig(from: decoder)
         }
         dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? ""
         labelFileList = try Self.stringOrList(c, .labelFileList)
@@ -149,6 +154,7 @@ public struct DetDatasetConfig: Decodable, Sendable {
 
     /// The source (label files or packs); its `report` says what was left out.
     public func makeSource(issuePolicy: LabelIssuePolicy = .skip) throws -> any DetectionSource & DataReporting {
+        if let pages { return try pages.makeDataset() }
         if name == "PackedDataSet" {
             var o = PackedPageDataset.Options(files: files, ratios: ratioList, policy: labelIssuePolicy ?? issuePolicy)
             o.decodeMode = transforms.decodeMode

@@ -62,7 +62,9 @@ public final class SyntheticPages: DetectionSource, @unchecked Sendable {
     }
 
     public func sample(at index: Int, datasetSeed: UInt64) throws -> DetectionSample? {
-        let page = try render(index: index, seed: datasetSeed)
+        // The config's own seed picks another set of pages under the same loader seed.
+        var mixed = SplitMix64(seed: datasetSeed, config.seed)
+        let page = try render(index: index, seed: config.seed == 0 ? datasetSeed : mixed.next())
         return DetectionSample(image: page.image, regions: page.regions, source: "synthetic page \(index)")
     }
 
