@@ -16,7 +16,7 @@
 /// Backbone: {name: MobileNetV3, scale: 0.35, model_name: small}, Neck: null, Head: {name: ClsHead, class_dim: 2}}`.
 public struct ArchitectureConfig: Codable, Sendable, Equatable {
     public static let knownModelTypes = ["rec", "cls"]
-    public static let knownAlgorithms = ["CRNN", "SVTR", "CLS"]
+    public static let knownAlgorithms = ["CRNN", "SVTR", "SVTR_LCNet", "CLS"]
 
     /// `model_type`: rec (recogniser) or cls (angle classifier); detectors have their own config.
     public var modelType: String
