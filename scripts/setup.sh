@@ -76,30 +76,38 @@ else
   echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
 fi
 
-# --- PP-OCRv4 recogniser (inference tests and benchmarks) -------------------------------------
-# RapidOCR's wheel ships PaddleOCR's PP-OCRv4 recogniser as ONNX, its dictionary in the model's
-# metadata (`character`). Only that file is taken from the wheel; the package is not installed.
-RAPIDOCR_VERSION=1.4.4   # ships rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx
+# --- PaddleOCR models from RapidOCR's wheel (inference tests, benchmarks, import tests) --------
+# RapidOCR's wheel ships PaddleOCR's PP-OCRv4 recogniser (its dictionary in the model's metadata,
+# `character`), PP-OCRv4 detector and PP-OCR v2.0 angle classifier as ONNX. Only those files are
+# taken from the wheel (downloaded once, when one is missing); the package is not installed.
+RAPIDOCR_VERSION=1.4.4   # ships rapidocr_onnxruntime/models/*.onnx
 REC_MODEL="$ROOT/.deps/models/ch_PP-OCRv4_rec_infer.onnx"
-REC_MODEL_SHA256=48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
-if [ -f "$REC_MODEL" ] && [ "$(sha256sum "$REC_MODEL" | cut -d' ' -f1)" = "$REC_MODEL_SHA256" ]; then
-  log "PP-OCRv4 recogniser present in .deps/models"
-else
-  log "fetching the PP-OCRv4 recogniser (rapidocr-onnxruntime $RAPIDOCR_VERSION wheel) into .deps/models"
-  mtmp=$(mktemp -d)
-  trap 'rm -rf "${tmp:-}" "$mtmp"' EXIT
-  python3 -m pip download -q --no-deps --only-binary=:all: -d "$mtmp" "rapidocr-onnxruntime==$RAPIDOCR_VERSION"
-  mkdir -p "$(dirname "$REC_MODEL")"
-  python3 - "$mtmp"/rapidocr_onnxruntime-*.whl "$REC_MODEL.part" <<'PY'
+RAPIDOCR_MODELS="ch_PP-OCRv4_rec_infer.onnx:48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
+ch_ppocr_mobile_v2.0_cls_infer.onnx:e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c
+ch_PP-OCRv4_det_infer.onnx:d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9"
+mtmp=""
+for entry in $RAPIDOCR_MODELS; do
+  name=${entry%%:*}; sha=${entry##*:}; dest="$ROOT/.deps/models/$name"
+  if [ -f "$dest" ] && [ "$(sha256sum "$dest" | cut -d' ' -f1)" = "$sha" ]; then
+    log "$name present in .deps/models"
+    continue
+  fi
+  if [ -z "$mtmp" ]; then
+    log "fetching PaddleOCR's models (rapidocr-onnxruntime $RAPIDOCR_VERSION wheel) into .deps/models"
+    mtmp=$(mktemp -d)
+    trap 'rm -rf "${tmp:-}" "$mtmp"' EXIT
+    python3 -m pip download -q --no-deps --only-binary=:all: -d "$mtmp" "rapidocr-onnxruntime==$RAPIDOCR_VERSION"
+  fi
+  mkdir -p "$ROOT/.deps/models"
+  python3 - "$mtmp"/rapidocr_onnxruntime-*.whl "rapidocr_onnxruntime/models/$name" "$dest.part" <<'PY'
 import shutil, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as whl, whl.open("rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx") as src, \
-        open(sys.argv[2], "wb") as dst:
+with zipfile.ZipFile(sys.argv[1]) as whl, whl.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
     shutil.copyfileobj(src, dst)
 PY
-  got=$(sha256sum "$REC_MODEL.part" | cut -d' ' -f1)
-  [ "$got" = "$REC_MODEL_SHA256" ] || { echo "setup: ch_PP-OCRv4_rec_infer.onnx has sha256 $got, expected $REC_MODEL_SHA256" >&2; exit 1; }
-  mv "$REC_MODEL.part" "$REC_MODEL"
-fi
+  got=$(sha256sum "$dest.part" | cut -d' ' -f1)
+  [ "$got" = "$sha" ] || { echo "setup: $name has sha256 $got, expected $sha" >&2; exit 1; }
+  mv "$dest.part" "$dest"
+done
 
 # PaddleOCR's dictionary for that model (ppocr_keys_v1.txt: 6,623 characters), beside it: the wheel
 # has no separate file, so it is taken from the model's `character` metadata (the importer reads the

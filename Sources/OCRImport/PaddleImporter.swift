@@ -46,13 +46,13 @@ public enum PaddleImporter {
         } catch {
             throw ImportError("\(file.path): the \(arch) model cannot be matched against a PaddleOCR export: \(error)")
         }
-        let found = file.computeNodes.filter { n in n.inputs.contains { file.constants[$0]?.isFloat == true } }
+        let found = weightNodes(file)
         var report = ImportReport(file: file.path)
         var state = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.path, $0.tensor) })
         var assigned = Set<String>()
 
         func mismatch(_ i: Int, _ why: String) -> ImportError {
-            let node = i < found.count ? describe(found[i], file) : "the end of the graph"
+            let node = i < found.count ? describe(found[i]) : "the end of the graph"
             let wanted = i < expected.count ? expected[i].description : "no further weights (the model is complete)"
             return ImportError("\(file.path): the graph does not match the \(arch) model: weight node #\(i + 1) is \(node), "
                                + "the model expects \(wanted): \(why)")
@@ -62,9 +62,8 @@ public enum PaddleImporter {
             guard i < expected.count, i < found.count else {
                 throw mismatch(i, i < found.count ? "the file has more weight nodes than the model" : "the file ends early")
             }
-            let (e, node) = (expected[i], found[i])
+            let (e, node, constants) = (expected[i], found[i].node, found[i].constants)
             guard e.opType == node.opType else { throw mismatch(i, "op type differs") }
-            let constants = node.inputs.compactMap { file.constants[$0] }.filter(\.isFloat)
             guard constants.count == e.constants.count else {
                 throw mismatch(i, "\(constants.count) constant inputs, expected \(e.constants.count)")
             }
@@ -123,10 +122,32 @@ public enum PaddleImporter {
         }
     }
 
-    private static func describe(_ node: ONNXNode, _ file: ONNXModelFile) -> String {
-        let shapes = node.inputs.compactMap { file.constants[$0] }.filter(\.isFloat).map { t in
-            t.elementCount == 1 ? "=\(t.floats.first ?? .nan)" : "\(t.shape)"
+    /// A node of the file with its float constant inputs, in input order.
+    struct WeightNode {
+        var node: ONNXNode
+        var constants: [ONNXTensor]
+    }
+
+    /// The file's weight-carrying nodes in graph order. paddle2onnx at opset 11 writes a conv's
+    /// bias as `Reshape(bias, [1, C, 1, 1])` + `Add` after a bias-less Conv: that Reshape's bias
+    /// is taken as the Conv's second constant, so both export styles match one pattern.
+    static func weightNodes(_ file: ONNXModelFile) -> [WeightNode] {
+        var found: [WeightNode] = []
+        for n in file.computeNodes {
+            let cs = n.inputs.compactMap { file.constants[$0] }.filter(\.isFloat)
+            guard !cs.isEmpty else { continue }
+            if n.opType == "Reshape", cs.count == 1, cs[0].shape.count == 1, let last = found.last, last.node.opType == "Conv",
+               last.constants.count == 1, last.constants[0].shape.first == cs[0].shape[0] {
+                found[found.count - 1].constants.append(cs[0])
+                continue
+            }
+            found.append(WeightNode(node: n, constants: cs))
         }
-        return "'\(node.name)' \(node.opType)(\(shapes.joined(separator: ", ")))"
+        return found
+    }
+
+    private static func describe(_ w: WeightNode) -> String {
+        let shapes = w.constants.map { t in t.elementCount == 1 ? "=\(t.floats.first ?? .nan)" : "\(t.shape)" }
+        return "'\(w.node.name)' \(w.node.opType)(\(shapes.joined(separator: ", ")))"
     }
 }

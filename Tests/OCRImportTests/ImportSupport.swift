@@ -11,6 +11,8 @@ enum ImportFixtures {
         .deletingLastPathComponent().path
     static let recModel = packageRoot + "/.deps/models/ch_PP-OCRv4_rec_infer.onnx"
     static let recConfig = packageRoot + "/configs/rec/ppocrv4_rec.yml"
+    static let clsModel = packageRoot + "/.deps/models/ch_ppocr_mobile_v2.0_cls_infer.onnx"
+    static let clsConfig = packageRoot + "/configs/cls/cls_mv3.yml"
     static let python = packageRoot + "/.deps/pyvenv/bin/python"
     static let fonts = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                         "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"]
@@ -18,9 +20,9 @@ enum ImportFixtures {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     /// Fails (never skips) when setup.sh has not placed the model.
-    static func requireModel() throws {
-        guard FileManager.default.fileExists(atPath: recModel) else {
-            throw Failure(description: "\(recModel) is missing: run scripts/setup.sh (it takes it from the rapidocr-onnxruntime wheel)")
+    static func requireModel(_ path: String = recModel) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Failure(description: "\(path) is missing: run scripts/setup.sh (it takes it from the rapidocr-onnxruntime wheel)")
         }
     }
 
@@ -37,16 +39,17 @@ enum ImportFixtures {
         return try texts.enumerated().map { i, t in try renderer.render(t, font: fonts[i % fonts.count], seed: 7, index: i) }
     }
 
-    /// B x 3 x 48 x `width`, each line resized (keep ratio) and padded right, as PaddleOCR feeds it.
-    static func batch(_ lines: [RenderedLine], width: Int) throws -> [Float] {
-        let resize = RecResize(imageShape: [3, 48, width])
-        var batch = [Float](repeating: 0, count: lines.count * 3 * 48 * width)
+    /// B x 3 x `height` x `width`, each line resized (keep ratio) and padded right, as PaddleOCR feeds it.
+    static func batch(_ lines: [RenderedLine], height: Int = 48, width: Int) throws -> [Float] {
+        let resize = RecResize(imageShape: [3, height, width])
+        var batch = [Float](repeating: 0, count: lines.count * 3 * height * width)
         for (b, line) in lines.enumerated() { resize.place(try resize(line.image), into: &batch, at: b, batchWidth: width) }
         return batch
     }
 
-    /// onnxruntime's logits (the Softmax's input) of `model` on `input` (B x 3 x 48 x width).
-    static func referenceLogits(model: String, input: [Float], batch: Int, width: Int) throws -> (values: [Float], shape: [Int]) {
+    /// onnxruntime's logits (the Softmax's input) of `model` on `input` (B x 3 x `height` x `width`).
+    static func referenceLogits(model: String, input: [Float], batch: Int, height: Int = 48, width: Int) throws
+        -> (values: [Float], shape: [Int]) {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Failure(description: "no test venv at \(python): run scripts/test-venv.sh")
         }
@@ -56,7 +59,7 @@ enum ImportFixtures {
         try input.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: inPath))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [packageRoot + "/Tests/OCRImportTests/Python/ort_logits.py", model, inPath, "\(batch)", "3", "48", "\(width)", outPath]
+        p.arguments = [packageRoot + "/Tests/OCRImportTests/Python/ort_logits.py", model, inPath, "\(batch)", "3", "\(height)", "\(width)", outPath]
         let pipe = Pipe()
         p.standardOutput = pipe
         try p.run()

@@ -17,6 +17,8 @@ model_path, input_path, b, c, h, w, output_path = sys.argv[1:8]
 model = onnx.load(model_path)
 graph = model.graph
 final = [n for n in graph.node if n.output[0] == graph.output[0].name][0]
+while final.op_type == "Identity":  # paddle2onnx's save_infer_model/scale_0 wrapper
+    final = [n for n in graph.node if n.output[0] == final.input[0]][0]
 assert final.op_type == "Softmax", f"the graph ends in {final.op_type}, not Softmax"
 logits = onnx.helper.make_tensor_value_info(final.input[0], onnx.TensorProto.FLOAT, None)
 graph.output.insert(0, logits)
