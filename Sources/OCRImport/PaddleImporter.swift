@@ -38,7 +38,10 @@ public struct ImportReport: CustomStringConvertible, Sendable {
 public enum PaddleImporter {
     /// The module's full state (parameters and buffers) with the file's weights, ready for
     /// `Module.load(_:strict: true)` or a checkpoint. The module itself is not changed.
-    public static func state(from file: ONNXModelFile, for model: Module) throws -> (state: [String: Tensor], report: ImportReport) {
+    /// - Parameter prefix: the module is the first part of the file's model (a detector's
+    ///   backbone before its neck and head are built): the file may continue after it.
+    public static func state(from file: ONNXModelFile, for model: Module, prefix: Bool = false)
+        throws -> (state: [String: Tensor], report: ImportReport) {
         let arch = (model as? any Recognizer)?.architecture.algorithm ?? model.kind
         let expected: [ExpectedNode]
         do {
@@ -58,7 +61,7 @@ public enum PaddleImporter {
                                + "the model expects \(wanted): \(why)")
         }
 
-        for i in 0..<max(expected.count, found.count) {
+        for i in 0..<(prefix ? expected.count : max(expected.count, found.count)) {
             guard i < expected.count, i < found.count else {
                 throw mismatch(i, i < found.count ? "the file has more weight nodes than the model" : "the file ends early")
             }
@@ -99,11 +102,11 @@ public enum PaddleImporter {
         return (state, report)
     }
 
-    /// Reads `path` and loads its weights into `model` in place.
+    /// Reads `path` and loads its weights into `model` in place (`prefix`: see `state(from:for:prefix:)`).
     @discardableResult
-    public static func load(_ path: String, into model: Module) throws -> ImportReport {
+    public static func load(_ path: String, into model: Module, prefix: Bool = false) throws -> ImportReport {
         let file = try ONNXModelFile(contentsOf: path)
-        let (state, report) = try state(from: file, for: model)
+        let (state, report) = try state(from: file, for: model, prefix: prefix)
         try model.load(state, strict: true)
         return report
     }

@@ -61,7 +61,7 @@ public enum RecognizerFactory {
             fixedWidth = w
         case .ppLCNetV3(let b):
             try checkChannels(b.inChannels, c)
-            guard !b.det else { throw ModelError(.invalidConfig, "PPLCNetV3 det: true is a detection backbone; a recogniser needs det: false") }
+            guard !b.det else { throw ModelError(.invalidConfig, "PPLCNetV3 det: true is the detection layout; a recogniser needs det: false") }
             backbone = try PPLCNetV3(root / "backbone", inChannels: c, scale: b.scale)
         }
         let out = backbone.outputSize(forInput: (h, w))

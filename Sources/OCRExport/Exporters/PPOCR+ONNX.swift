@@ -34,7 +34,9 @@ extension LCNetV3Block: ONNXExportable {
 }
 
 extension PPLCNetV3: ONNXExportable {
+    /// The rec layout (the det layout's four outputs belong to a detector's exporter).
     public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> ONNXValue {
+        guard let pool else { throw ExportError.unsupportedSetting(path: path.description, message: "PPLCNetV3 det layout") }
         let y = try (blocks2 + blocks3 + blocks4 + blocks5 + blocks6).reduce(try conv1.exportONNX(x, to: g)) { try $1.exportONNX($0, to: g) }
         return try pool.exportONNX(y, to: g)                                     // B x C x 1 x W/8
     }
