@@ -93,8 +93,10 @@ let package = Package(
 
         // --- Below the trainer: run config, checkpoints, models built from a config ---------------
         .target(name: "OCRRun", dependencies: ["OCREval", "OCRPostprocess", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
-        // One engine for every task (rec, cls, ...).
-        .target(name: "OCRTrain", dependencies: ["OCRRun", "OCREval", "OCRPostprocess", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
+        // Imports PaddleOCR's ONNX models (weights in Constant nodes) into OCRModels' modules.
+        .target(name: "OCRImport", dependencies: ["OCRRun", "OCRModels", "NN", "Torch", "OCRCore", "HDF5"]),
+        // One engine for every task (rec, cls, det).
+        .target(name: "OCRTrain", dependencies: ["OCRImport", "OCRRun", "OCREval", "OCRPostprocess", "OCRModels", "OCRData", "NN", "Torch", "OCRCore", "HDF5"]),
 
         // --- Export: the ONNX writer walks the Swift module tree; parity checks run the result
         // through OCRInference's session (OCRInference never imports OCRExport or LibTorch).
@@ -111,7 +113,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-train",
-            dependencies: ["OCRCLI", "OCRTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["OCRCLI", "OCRTrain", "OCRImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-export",
             dependencies: ["OCRCLI", "OCRExport", "OCRRun", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -141,6 +143,9 @@ let package = Package(
         .testTarget(name: "OCRDataTests", dependencies: ["OCRData", "OCRPreprocess"]),
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
+        // Python/: onnxruntime's reference logits (the venv of scripts/test-venv.sh).
+        .testTarget(name: "OCRImportTests", dependencies: ["OCRImport", "OCRTrain", "OCRRun", "OCRInference", "OCRData", "Imaging"],
+                    exclude: ["Python"]),
         .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCREval", "OCRPostprocess", "OCRTrain", "OCRCore", "Imaging"]),
         .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
                     resources: [.copy("Fixtures")]),

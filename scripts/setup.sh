@@ -76,29 +76,77 @@ else
   echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
 fi
 
-# --- PP-OCRv4 recogniser (inference tests and benchmarks) -------------------------------------
-# RapidOCR's wheel ships PaddleOCR's PP-OCRv4 recogniser as ONNX, its dictionary in the model's
-# metadata (`character`). Only that file is taken from the wheel; the package is not installed.
-RAPIDOCR_VERSION=1.4.4   # ships rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx
+# --- PaddleOCR models from RapidOCR's wheel (inference tests, benchmarks, import tests) --------
+# RapidOCR's wheel ships PaddleOCR's PP-OCRv4 recogniser (its dictionary in the model's metadata,
+# `character`), PP-OCRv4 detector and PP-OCR v2.0 angle classifier as ONNX. Only those files are
+# taken from the wheel (downloaded once, when one is missing); the package is not installed.
+RAPIDOCR_VERSION=1.4.4   # ships rapidocr_onnxruntime/models/*.onnx
 REC_MODEL="$ROOT/.deps/models/ch_PP-OCRv4_rec_infer.onnx"
-REC_MODEL_SHA256=48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
-if [ -f "$REC_MODEL" ] && [ "$(sha256sum "$REC_MODEL" | cut -d' ' -f1)" = "$REC_MODEL_SHA256" ]; then
-  log "PP-OCRv4 recogniser present in .deps/models"
-else
-  log "fetching the PP-OCRv4 recogniser (rapidocr-onnxruntime $RAPIDOCR_VERSION wheel) into .deps/models"
-  mtmp=$(mktemp -d)
-  trap 'rm -rf "${tmp:-}" "$mtmp"' EXIT
-  python3 -m pip download -q --no-deps --only-binary=:all: -d "$mtmp" "rapidocr-onnxruntime==$RAPIDOCR_VERSION"
-  mkdir -p "$(dirname "$REC_MODEL")"
-  python3 - "$mtmp"/rapidocr_onnxruntime-*.whl "$REC_MODEL.part" <<'PY'
+RAPIDOCR_MODELS="ch_PP-OCRv4_rec_infer.onnx:48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
+ch_ppocr_mobile_v2.0_cls_infer.onnx:e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c
+ch_PP-OCRv4_det_infer.onnx:d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9"
+mtmp=""
+for entry in $RAPIDOCR_MODELS; do
+  name=${entry%%:*}; sha=${entry##*:}; dest="$ROOT/.deps/models/$name"
+  if [ -f "$dest" ] && [ "$(sha256sum "$dest" | cut -d' ' -f1)" = "$sha" ]; then
+    log "$name present in .deps/models"
+    continue
+  fi
+  if [ -z "$mtmp" ]; then
+    log "fetching PaddleOCR's models (rapidocr-onnxruntime $RAPIDOCR_VERSION wheel) into .deps/models"
+    mtmp=$(mktemp -d)
+    trap 'rm -rf "${tmp:-}" "$mtmp"' EXIT
+    python3 -m pip download -q --no-deps --only-binary=:all: -d "$mtmp" "rapidocr-onnxruntime==$RAPIDOCR_VERSION"
+  fi
+  mkdir -p "$ROOT/.deps/models"
+  python3 - "$mtmp"/rapidocr_onnxruntime-*.whl "rapidocr_onnxruntime/models/$name" "$dest.part" <<'PY'
 import shutil, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as whl, whl.open("rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx") as src, \
-        open(sys.argv[2], "wb") as dst:
+with zipfile.ZipFile(sys.argv[1]) as whl, whl.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
     shutil.copyfileobj(src, dst)
 PY
-  got=$(sha256sum "$REC_MODEL.part" | cut -d' ' -f1)
-  [ "$got" = "$REC_MODEL_SHA256" ] || { echo "setup: ch_PP-OCRv4_rec_infer.onnx has sha256 $got, expected $REC_MODEL_SHA256" >&2; exit 1; }
-  mv "$REC_MODEL.part" "$REC_MODEL"
+  got=$(sha256sum "$dest.part" | cut -d' ' -f1)
+  [ "$got" = "$sha" ] || { echo "setup: $name has sha256 $got, expected $sha" >&2; exit 1; }
+  mv "$dest.part" "$dest"
+done
+
+# PaddleOCR's dictionary for that model (ppocr_keys_v1.txt: 6,623 characters), beside it: the wheel
+# has no separate file, so it is taken from the model's `character` metadata (the importer reads the
+# same entry; configs/rec/ppocrv4_rec.yml describes the model).
+REC_KEYS="$ROOT/.deps/models/ppocr_keys_v1.txt"
+REC_KEYS_SHA256=a1c84d9bdb9ab29043c58896224d32941783eb821629618416dcb08f12886492
+if [ ! -f "$REC_KEYS" ] || [ "$(sha256sum "$REC_KEYS" | cut -d' ' -f1)" != "$REC_KEYS_SHA256" ]; then
+  log "writing ppocr_keys_v1.txt from the PP-OCRv4 recogniser's metadata into .deps/models"
+  python3 - "$REC_MODEL" "$REC_KEYS.part" <<'PY'
+import sys
+# ModelProto.metadata_props (field 14) holds StringStringEntryProto {key: 1, value: 2}.
+def varint(b, i):
+    r = s = 0
+    while True:
+        r |= (b[i] & 0x7F) << s; s += 7; i += 1
+        if not b[i - 1] & 0x80: return r, i
+def fields(b, i, end):
+    while i < end:
+        key, i = varint(b, i)
+        f, wt = key >> 3, key & 7
+        if wt == 0: v, i = varint(b, i)
+        elif wt == 1: v, i = None, i + 8
+        elif wt == 5: v, i = None, i + 4
+        elif wt == 2:
+            n, i = varint(b, i); v = (i, i + n); i += n
+        else: raise SystemExit(f"setup: unexpected wire type {wt} in {sys.argv[1]}")
+        yield f, wt, v
+b = open(sys.argv[1], "rb").read()
+for f, wt, v in fields(b, 0, len(b)):
+    if f == 14 and wt == 2:
+        entry = {k: b[r[0]:r[1]].decode() for k, kwt, r in fields(b, *v) if kwt == 2}
+        if entry.get(1) == "character":
+            open(sys.argv[2], "w", encoding="utf-8").write(entry[2] + "\n")
+            raise SystemExit(0)
+raise SystemExit(f"setup: no 'character' metadata in {sys.argv[1]}")
+PY
+  got=$(sha256sum "$REC_KEYS.part" | cut -d' ' -f1)
+  [ "$got" = "$REC_KEYS_SHA256" ] || { echo "setup: ppocr_keys_v1.txt has sha256 $got, expected $REC_KEYS_SHA256" >&2; exit 1; }
+  mv "$REC_KEYS.part" "$REC_KEYS"
 fi
 
 # --- Test-only Python venv (.deps/pyvenv): onnx's checker and onnxruntime check exported models --

@@ -4,6 +4,8 @@ import Torch
 public final class Activation: Module, UnaryLayer {
     public enum Function: String, Sendable, CaseIterable {
         case relu, relu6, hardSwish = "hardswish", hardSigmoid = "hardsigmoid", sigmoid, tanh, gelu, identity
+        /// x * sigmoid(x) (PyTorch's SiLU): the activation of PP-OCRv4's SVTR neck.
+        case swish
     }
 
     public let function: Function
@@ -23,6 +25,7 @@ public final class Activation: Module, UnaryLayer {
         case .tanh: try x.tanh()
         case .gelu: try x.gelu()
         case .identity: x
+        case .swish: try x.apply(.silu)
         }
     }
 

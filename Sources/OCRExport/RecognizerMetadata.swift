@@ -72,7 +72,9 @@ public struct RecognizerMetadata: Sendable, Equatable {
     /// (`config` overrides the stored one, e.g. a config file given on the command line).
     public init(checkpoint: Checkpoint, path: String, config: RecognitionRunConfig? = nil) throws {
         let config = try config ?? RecognitionRunConfig(tree: ConfigTree(yaml: checkpoint.config, source: "\(path):/config"))
-        let charset = try Charset(dictionaryText: checkpoint.charset, source: "\(path):/charset", useSpaceChar: checkpoint.useSpaceChar)
+        // The classes as trained, repeats included (see Charset.keepingDuplicates).
+        let charset = try Charset(dictionaryText: checkpoint.charset, source: "\(path):/charset", useSpaceChar: checkpoint.useSpaceChar,
+                                  keepingDuplicates: true)
         self.init(config: config, charset: charset, sourceCheckpoint: path, configSHA256: SHA256Digest(of: checkpoint.config).hex)
     }
 

@@ -4,7 +4,7 @@ import Torch
 /// Builds a recogniser from PaddleOCR's `Architecture` section.
 public enum RecognizerFactory {
     /// What `model_type: rec` builds (`ArchitectureConfig`'s lists also name the classifier's).
-    static let algorithms = ["CRNN", "SVTR"], heads = ["CTCHead"]
+    static let algorithms = ["CRNN", "SVTR", "SVTR_LCNet"], heads = ["CTCHead"]
 
     /// - Parameters:
     ///   - arch: the `Architecture` section.
@@ -59,6 +59,10 @@ public enum RecognizerFactory {
             }
             backbone = try SVTRNet(root / "backbone", config: b, inChannels: c, imageSize: (h, w))
             fixedWidth = w
+        case .ppLCNetV3(let b):
+            try checkChannels(b.inChannels, c)
+            guard !b.det else { throw ModelError(.invalidConfig, "PPLCNetV3 det: true is the detection layout; a recogniser needs det: false") }
+            backbone = try PPLCNetV3(root / "backbone", inChannels: c, scale: b.scale)
         }
         let out = backbone.outputSize(forInput: (h, w))
         guard out.h == 1, out.w > 0 else {
@@ -66,8 +70,7 @@ public enum RecognizerFactory {
                              + "the sequence neck needs height 1 and width >= 1 (MobileNetV3 rec: H = 32 or 48; "
                              + "model_name small needs small_stride [1, 2, 2, 2] for that, as PaddleOCR's lite configs set)")
         }
-        let neck = try SequenceEncoder(root / "neck", inChannels: backbone.outChannels, encoderType: neckConfig.encoderType,
-                                       hiddenSize: neckConfig.hiddenSize)
+        let neck = try SequenceEncoder(root / "neck", inChannels: backbone.outChannels, config: neckConfig)
         let head = try CTCHead(root / "head", inChannels: neck.outChannels, classes: classes,
                                midChannels: arch.head.midChannels, fcDecay: arch.head.fcDecay)
         return RecognitionModel(root, architecture: arch, backbone: backbone, neck: neck, head: head,

@@ -18,7 +18,8 @@ public enum CheckpointEvaluation {
             throw TrainError("\(path) is a \(c.task.kind.rawValue) checkpoint, not a recogniser's: evaluate it with "
                              + "a config whose Architecture.model_type is \(c.task.kind.rawValue)")
         }
-        let charset = try Charset(dictionaryText: c.charset, source: path, useSpaceChar: c.useSpaceChar)
+        // The classes as trained, repeats included (see Charset.keepingDuplicates).
+        let charset = try Charset(dictionaryText: c.charset, source: path, useSpaceChar: c.useSpaceChar, keepingDuplicates: true)
         let model = try run.makeModel(charset: charset)
         let state = useEMA ? (c.ema ?? c.model) : c.model
         do {

@@ -63,7 +63,9 @@ public final class RecognitionTask: TrainingTask {
     /// With a changed charset, the head keeps the rows of characters both charsets share.
     public func adaptPretrained(_ state: inout [String: Tensor], saved: TaskEntries, model: Module, path: String) throws -> [String] {
         guard saved.kind == .rec, saved.charset != charset.dictionaryText || saved.useSpaceChar != charset.useSpaceChar else { return [] }
-        let old = try Charset(dictionaryText: saved.charset, source: path, useSpaceChar: saved.useSpaceChar)
+        // A checkpoint records the classes it was trained with, repeats included (PaddleOCR's
+        // ppocr_keys_v1 lists two CJK compatibility characters that equal earlier ones in Swift).
+        let old = try Charset(dictionaryText: saved.charset, source: path, useSpaceChar: saved.useSpaceChar, keepingDuplicates: true)
         let map = CharsetRemap.classMap(from: old, to: charset)
         let own = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.path, $0.tensor) })
         var notes: [String] = []

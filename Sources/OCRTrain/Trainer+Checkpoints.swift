@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import OCRImport
 import OCRRun
 import Torch
 
@@ -63,10 +64,18 @@ extension Trainer {
     }
 
     /// Initialises weights by path and shape (fine-tuning); the task adapts what it must first.
+    /// A `.onnx` file (a PaddleOCR inference model) is imported into this run's architecture first.
     func loadPretrained(_ path: String, events: (TrainEvent) -> Void) throws {
-        let c = try Checkpoint.read(from: path)
-        var state = c.model
-        let notes = try task.adaptPretrained(&state, saved: c.task, model: parts.model, path: path)
+        var (state, saved): ([String: Tensor], TaskEntries)
+        if path.lowercased().hasSuffix(".onnx") {
+            let imported = try PaddleModelImport.pretrained(path, for: parts.model)
+            events(.message(imported.report.description.split(separator: "\n").first.map(String.init) ?? ""))
+            (state, saved) = (imported.state, imported.task)
+        } else {
+            let c = try Checkpoint.read(from: path)
+            (state, saved) = (c.model, c.task)
+        }
+        let notes = try task.adaptPretrained(&state, saved: saved, model: parts.model, path: path)
         let report = try parts.model.load(state, strict: false)
         events(.message("pretrained \(path): \(report)" + (notes.isEmpty ? "" : "\n" + notes.joined(separator: "; "))))
     }

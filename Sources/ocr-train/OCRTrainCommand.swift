@@ -13,8 +13,10 @@ struct OCRTrainCommand: ParsableCommand {
         abstract: "Train or fine-tune a recogniser (CRNN/SVTR), a text-line angle classifier or a DB text detector from a YAML config.",
         discussion: """
         The run directory (Global.save_model_dir) receives config.yml (the resolved config), metrics.jsonl,
-        latest.h5 and best.h5. Resume: -o Global.checkpoints=RUN/latest.h5. Fine-tune: -o Global.pretrained_model=CKPT.h5.
-        """)
+        latest.h5 and best.h5. Resume: -o Global.checkpoints=RUN/latest.h5. Fine-tune: -o Global.pretrained_model=CKPT.h5
+        (or a PaddleOCR .onnx file). `ocr-train import MODEL.onnx -c CFG --out CKPT.h5` converts a PaddleOCR model.
+        """,
+        subcommands: [ImportCommand.self])
 
     @OptionGroup var options: ConfigOptions
 

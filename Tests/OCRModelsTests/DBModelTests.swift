@@ -235,7 +235,7 @@ final class DBModelTests: XCTestCase {
         let cases: [(String, String, String)] = [
             ("\"DBFPN\"", "\"LKPAN\"", "unknown Neck name 'LKPAN' (known: SequenceEncoder, DBFPN, RSEFPN)"),
             ("\"DBHead\"", "\"PSEHead\"", "unknown Head name 'PSEHead' (known: CTCHead, ClsHead, DBHead)"),
-            ("\"DB\"", "\"EAST\"", "unknown algorithm 'EAST' (known: CRNN, SVTR, CLS, DB)"),
+            ("\"DB\"", "\"EAST\"", "unknown algorithm 'EAST' (known: CRNN, SVTR, SVTR_LCNet, CLS, DB)"),
             (", \"out_channels\": 256", "", "out_channels"),
         ]
         for (from, to, message) in cases {

@@ -36,13 +36,14 @@ final class ShippedConfigTests: XCTestCase {
                     let model = try config.makeModel()
                     XCTAssertEqual(model.classes, config.labels.count, file)
                 case .det:
-                    XCTFail("\(file): det configs are not expected yet")
+                    let config = try DetectionRunConfig(base)
+                    XCTAssertGreaterThan(try config.makeModel().parameterCount, 100_000, file)
                 }
             } catch {
                 XCTFail("\(file): \(error)")
             }
         }
-        XCTAssertEqual(tasks, [.rec, .cls], "shipped configs cover recognition and classification")
+        XCTAssertEqual(tasks, [.rec, .cls, .det], "shipped configs cover recognition, classification and detection")
     }
 
     /// A key no code reads, added anywhere a config has settings, fails with the key's name.
@@ -64,7 +65,7 @@ final class ShippedConfigTests: XCTestCase {
                     switch base.task {
                     case .rec: _ = try RecognitionRunConfig(base)
                     case .cls: _ = try ClassificationRunConfig(base)
-                    case .det: break
+                    case .det: _ = try DetectionRunConfig(base)
                     }
                     XCTFail("\(file): \(key) was accepted")
                 } catch {

@@ -71,6 +71,7 @@ extension ONNXGraphBuilder {
         case .tanh: try op("Tanh", [x], scope: scope)
         case .gelu: try gelu(x, scope: scope)
         case .identity: x
+        case .swish: try mul(x, op("Sigmoid", [x], scope: scope), scope: scope)
         }
     }
 

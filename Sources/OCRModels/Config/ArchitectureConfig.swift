@@ -16,7 +16,7 @@
 /// Backbone: {name: MobileNetV3, scale: 0.35, model_name: small}, Neck: null, Head: {name: ClsHead, class_dim: 2}}`.
 public struct ArchitectureConfig: Codable, Sendable, Equatable {
     public static let knownModelTypes = ["rec", "cls", "det"]
-    public static let knownAlgorithms = ["CRNN", "SVTR", "CLS", "DB"]
+    public static let knownAlgorithms = ["CRNN", "SVTR", "SVTR_LCNet", "CLS", "DB"]
 
     /// `model_type`: rec (recogniser), cls (angle classifier) or det (DB text detector, built by
     /// `DetectorFactory`; presets in `ArchitectureConfig+Detection.swift`).

@@ -3,14 +3,17 @@
 public enum BackboneConfig: Codable, Sendable, Equatable {
     case mobileNetV3(MobileNetV3Config)
     case svtrNet(SVTRNetConfig)
+    /// PP-OCRv4's backbone, as its inference files hold it (see `PPLCNetV3`).
+    case ppLCNetV3(PPLCNetV3Config)
 
-    public static let knownNames = ["MobileNetV3", "SVTRNet"]
+    public static let knownNames = ["MobileNetV3", "SVTRNet", "PPLCNetV3"]
 
     /// The YAML `name`.
     public var name: String {
         switch self {
         case .mobileNetV3: "MobileNetV3"
         case .svtrNet: "SVTRNet"
+        case .ppLCNetV3: "PPLCNetV3"
         }
     }
 
@@ -22,6 +25,7 @@ public enum BackboneConfig: Codable, Sendable, Equatable {
         switch name {
         case "MobileNetV3": self = .mobileNetV3(try MobileNetV3Config(from: decoder))
         case "SVTRNet": self = .svtrNet(try SVTRNetConfig(from: decoder))
+        case "PPLCNetV3": self = .ppLCNetV3(try PPLCNetV3Config(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [NameKey.name],
                                                     debugDescription: ModelError.unknown("Backbone name", name, known: Self.knownNames).message))
@@ -34,6 +38,7 @@ public enum BackboneConfig: Codable, Sendable, Equatable {
         switch self {
         case .mobileNetV3(let b): try b.encode(to: encoder)
         case .svtrNet(let b): try b.encode(to: encoder)
+        case .ppLCNetV3(let b): try b.encode(to: encoder)
         }
     }
 }

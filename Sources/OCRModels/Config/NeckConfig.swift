@@ -13,12 +13,14 @@
 /// Neck: {name: DBFPN, out_channels: 256}                  # det_mv3_db.yml
 /// Neck: {name: RSEFPN, out_channels: 96, shortcut: true}  # PP-OCRv3 det student
 /// ```
+/// `encoder_type: svtr` (PP-OCRv4's `EncoderWithSVTR`) reads `dims`, `depth`, `hidden_dims`,
+/// `kernel_size` and `use_guide` instead.
 public struct NeckConfig: Codable, Sendable, Equatable {
     /// The sequence necks (what `RecognizerFactory` builds).
     public static let knownNames = ["SequenceEncoder"]
     /// The DB feature pyramids (what `DetectorFactory` builds).
     public static let detectionNames = ["DBFPN", "RSEFPN"]
-    public static let knownEncoderTypes = ["reshape", "fc", "rnn"]
+    public static let knownEncoderTypes = ["reshape", "fc", "rnn", "svtr"]
     /// `name`: SequenceEncoder, DBFPN or RSEFPN.
     public var name: String = "SequenceEncoder"
     /// `encoder_type` (SequenceEncoder): reshape, fc or rnn (required, as in PaddleOCR); empty for the det necks.
@@ -30,6 +32,16 @@ public struct NeckConfig: Codable, Sendable, Equatable {
     public var outChannels: Int?
     /// `shortcut` (RSEFPN): add each RSE layer's conv output to its SE-scaled copy. Default true.
     public var shortcut: Bool = true
+    /// `dims` (svtr): output channels (default 64).
+    public var dims: Int?
+    /// `depth` (svtr): global SVTR blocks (default 2).
+    public var depth: Int?
+    /// `hidden_dims` (svtr): token width inside the blocks (default 120).
+    public var hiddenDims: Int?
+    /// `kernel_size` (svtr): [h, w] of the two reducing convs (default [3, 3]).
+    public var kernelSize: [Int]?
+    /// `use_guide` (svtr): detach the neck's input (PaddleOCR trains the backbone through NRTR then).
+    public var useGuide: Bool?
 
     public init(name: String = "SequenceEncoder", encoderType: String, hiddenSize: Int = 48) {
         self.name = name
@@ -54,6 +66,7 @@ public struct NeckConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, encoderType = "encoder_type", hiddenSize = "hidden_size", outChannels = "out_channels", shortcut
+        case dims, depth, hiddenDims = "hidden_dims", kernelSize = "kernel_size", useGuide = "use_guide"
     }
 
     public init(from decoder: Decoder) throws {
@@ -67,6 +80,11 @@ public struct NeckConfig: Codable, Sendable, Equatable {
         } else {
             encoderType = try c.decode(String.self, forKey: .encoderType)
             hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 48
+            dims = try c.decodeIfPresent(Int.self, forKey: .dims)
+            depth = try c.decodeIfPresent(Int.self, forKey: .depth)
+            hiddenDims = try c.decodeIfPresent(Int.self, forKey: .hiddenDims)
+            kernelSize = try c.decodeIfPresent([Int].self, forKey: .kernelSize)
+            useGuide = try c.decodeIfPresent(Bool.self, forKey: .useGuide)
             try Self.check(encoderType, NeckConfig.knownEncoderTypes, "SequenceEncoder encoder_type", c, .encoderType)
         }
     }
@@ -81,6 +99,11 @@ public struct NeckConfig: Codable, Sendable, Equatable {
         } else {
             try c.encode(encoderType, forKey: .encoderType)
             try c.encode(hiddenSize, forKey: .hiddenSize)
+            try c.encodeIfPresent(dims, forKey: .dims)
+            try c.encodeIfPresent(depth, forKey: .depth)
+            try c.encodeIfPresent(hiddenDims, forKey: .hiddenDims)
+            try c.encodeIfPresent(kernelSize, forKey: .kernelSize)
+            try c.encodeIfPresent(useGuide, forKey: .useGuide)
         }
     }
 

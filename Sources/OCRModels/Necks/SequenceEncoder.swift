@@ -39,13 +39,34 @@ public final class EncoderWithFC: Module, UnaryLayer {
 }
 
 /// PaddleOCR's `SequenceEncoder` neck: `Im2Seq`, then the encoder named by `encoder_type`
-/// (`reshape`: none). B x C x 1 x W -> B x W x `outChannels`.
+/// (`reshape`: none; `svtr` works on the feature map, so it runs before `Im2Seq`).
+/// B x C x 1 x W -> B x W x `outChannels`.
 /// Paths: `<p>/encoder/lstm/...` (rnn), `<p>/encoder/fc/...` (fc).
 public final class SequenceEncoder: Module, UnaryLayer {
     public let encoderType: String
     public let encoderReshape: Im2Seq
     public let encoder: (any UnaryLayer)?
     public let outChannels: Int
+
+    public convenience init(_ p: Path, inChannels: Int, config: NeckConfig) throws {
+        guard config.encoderType == "svtr" else {
+            try self.init(p, inChannels: inChannels, encoderType: config.encoderType, hiddenSize: config.hiddenSize)
+            return
+        }
+        let k = config.kernelSize ?? [3, 3]
+        guard k.count == 2 else { throw ModelError(.invalidConfig, "SequenceEncoder kernel_size must be [h, w], got \(k)") }
+        let svtr = try EncoderWithSVTR(p / "encoder", inChannels: inChannels, dims: config.dims ?? 64, depth: config.depth ?? 2,
+                                       hiddenDims: config.hiddenDims ?? 120, kernel: (k[0], k[1]), useGuide: config.useGuide ?? false)
+        self.init(p, encoderType: "svtr", encoder: svtr, outChannels: svtr.outChannels)
+    }
+
+    init(_ p: Path, encoderType: String, encoder: (any UnaryLayer)?, outChannels: Int) {
+        self.encoderType = encoderType
+        encoderReshape = Im2Seq(p / "encoder_reshape")
+        self.encoder = encoder
+        self.outChannels = outChannels
+        super.init(p)
+    }
 
     public init(_ p: Path, inChannels: Int, encoderType: String, hiddenSize: Int) throws {
         self.encoderType = encoderType
@@ -67,6 +88,7 @@ public final class SequenceEncoder: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        if encoderType == "svtr", let encoder { return try encoderReshape(encoder(x)) }
         let seq = try encoderReshape(x)
         return try encoder.map { try $0(seq) } ?? seq
     }

@@ -1,0 +1,92 @@
+import NN
+import OCRModels
+import Torch
+
+/// One weight-carrying node a module expects in a PaddleOCR (paddle2onnx) export, in forward
+/// order. A node "carries weights" when at least one input is a float constant; PaddleOCR's
+/// exports also hold fixed numbers that way (hard-swish's 3 and 6, swish's 1, LayerNorm's
+/// epsilon, attention's scale), so those are expected too and their values checked: the
+/// sequence of such nodes is the architecture's fingerprint, and the first node where file and
+/// module disagree is the one an error names.
+struct ExpectedNode {
+    enum Constant {
+        /// A module tensor; `transposed`: the file holds it as its transpose (Linear as MatMul).
+        case parameter(path: String, shape: [Int], transposed: Bool)
+        /// A number the exporter wrote (any shape with one element).
+        case fixed(Float)
+    }
+
+    var opType: String
+    var constants: [Constant]
+    /// The module it belongs to, for messages.
+    var module: Module
+    /// Conv attributes to compare, when the module is a Conv2d.
+    var conv: Conv2d?
+
+    var description: String {
+        let cs = constants.map { c -> String in
+            switch c {
+            case .parameter(_, let shape, let t): "\(t ? shape.reversed() : shape)"
+            case .fixed(let v): "=\(v)"
+            }
+        }
+        return "\(opType)(\(cs.joined(separator: ", "))) for \(module.path.description.isEmpty ? "<root>" : module.path.description) (\(module.kind))"
+    }
+}
+
+/// How each OCRKit module appears in a PaddleOCR inference export (paddle2onnx, opset 11-12):
+/// the expected weight-carrying nodes, in forward order. Containers contribute their children in
+/// declaration order, which OCRModels keeps equal to forward order for the importable models.
+enum PaddleGraphPattern {
+    static func expected(for m: Module) throws -> [ExpectedNode] {
+        func param(_ name: String, _ t: Tensor, transposed: Bool = false) -> ExpectedNode.Constant {
+            .parameter(path: (m.path / name).description, shape: t.shape, transposed: transposed)
+        }
+        switch m {
+        case let c as Conv2d:
+            return [ExpectedNode(opType: "Conv", constants: [param("weight", c.weight)] + (c.bias.map { [param("bias", $0)] } ?? []),
+                                 module: m, conv: c)]
+        case let b as BatchNorm2d:
+            return [ExpectedNode(opType: "BatchNormalization",
+                                 constants: [param("weight", b.weight), param("bias", b.bias),
+                                             param("running_mean", b.runningMean), param("running_var", b.runningVar)], module: m)]
+        case let l as Linear:
+            // Paddle's Linear weight is in x out: MatMul(x, W) then Add(b).
+            return [ExpectedNode(opType: "MatMul", constants: [param("weight", l.weight, transposed: true)], module: m)]
+                + (l.bias.map { [ExpectedNode(opType: "Add", constants: [param("bias", $0)], module: m)] } ?? [])
+        case let n as LayerNorm:
+            // paddle2onnx decomposes it: mean, x - mean, Pow 2, mean, + eps, Sqrt, Div, Mul w, Add b.
+            return [ExpectedNode(opType: "Pow", constants: [.fixed(2)], module: m),
+                    ExpectedNode(opType: "Add", constants: [.fixed(Float(n.eps))], module: m),
+                    ExpectedNode(opType: "Mul", constants: [param("weight", n.weight)], module: m),
+                    ExpectedNode(opType: "Add", constants: [param("bias", n.bias)], module: m)]
+        case let a as LearnableAffineBlock:
+            return [ExpectedNode(opType: "Mul", constants: [param("scale", a.scale)], module: m),
+                    ExpectedNode(opType: "Add", constants: [param("bias", a.bias)], module: m)]
+        case let a as Activation:
+            switch a.function {
+            case .hardSwish:   // x * clip(x + 3, 0, 6) / 6
+                return [ExpectedNode(opType: "Add", constants: [.fixed(3)], module: m),
+                        ExpectedNode(opType: "Clip", constants: [.fixed(0), .fixed(6)], module: m),
+                        ExpectedNode(opType: "Div", constants: [.fixed(6)], module: m)]
+            case .swish:       // x * sigmoid(1 * x)
+                return [ExpectedNode(opType: "Mul", constants: [.fixed(1)], module: m)]
+            case .relu, .sigmoid, .identity:
+                return []
+            default:
+                throw ImportError("no PaddleOCR export pattern for activation \(a.function.rawValue) at \(m.path)")
+            }
+        case let attention as SVTRAttention:
+            // qkv, the scale as a constant Mul on q, then the projection.
+            return try expected(for: attention.qkv) + [ExpectedNode(opType: "Mul", constants: [.fixed(Float(attention.scale))], module: m)]
+                + expected(for: attention.proj)
+        case let block as SVTRBlock where block.prenorm:
+            return try [block.mixer, block.norm1, block.mlp, block.norm2].flatMap { try expected(for: $0) }
+        default:
+            guard m.namedParameters().count == m.children.reduce(0, { $0 + $1.namedParameters().count }) else {
+                throw ImportError("no PaddleOCR export pattern for \(m.kind) at \(m.path): it holds its own parameters")
+            }
+            return try m.children.flatMap { try expected(for: $0) }
+        }
+    }
+}

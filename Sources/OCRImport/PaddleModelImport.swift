@@ -1,0 +1,116 @@
+import Foundation
+import NN
+import OCRCore
+import OCRModels
+import OCRRun
+import Torch
+
+/// Turns a PaddleOCR inference ONNX file into OCRKit weights: the model named by a config's
+/// `Architecture` is built at the file's size (its class count comes from the file's `character`
+/// metadata: blank + characters + space, as PaddleOCR's rec exports have it), and
+/// `PaddleImporter` maps the file's weights onto it. Used by `ocr-train import` (writes a
+/// checkpoint) and by `Global.pretrained_model: file.onnx` (fine-tuning starts from it, through
+/// the same charset-change path as a checkpoint).
+public enum PaddleModelImport {
+    /// A recogniser's weights and charset from `path`.
+    public struct Imported {
+        public var model: Module
+        /// The module state to load or save (parameters and buffers).
+        public var state: [String: Tensor]
+        /// What a checkpoint of it stores in `/task` (kind, charset).
+        public var task: TaskEntries
+        public var report: ImportReport
+    }
+
+    /// Imports `path` into the model `architecture` describes. A cls architecture is matched as
+    /// such, so a recogniser file given with a classifier config fails at the first differing node.
+    public static func load(_ path: String, architecture: ArchitectureConfig, inputShape: [Int]) throws -> Imported {
+        let file = try ONNXModelFile(contentsOf: path)
+        switch architecture.modelType {
+        case "rec":
+            guard let character = file.metadata["character"] else {
+                throw ImportError("\(path): no 'character' metadata - PaddleOCR's recogniser exports carry their charset there; "
+                                  + "is this a recogniser file? (metadata keys: \(file.metadata.keys.sorted()))")
+            }
+            // Every line is a class of the trained model (ppocr_keys_v1 has two characters Swift
+            // compares equal to earlier ones: CJK compatibility ideographs).
+            let characters = try Charset(dictionaryText: character, source: "\(path) (metadata 'character')", useSpaceChar: false,
+                                         keepingDuplicates: true)
+            // PaddleOCR appends the space when use_space_char is on: blank + characters + space.
+            let classes = try outputClasses(file)
+            guard classes == characters.classCount || classes == characters.classCount + 1 else {
+                throw ImportError("\(path): the output has \(classes) classes but 'character' lists \(characters.dictionaryCount) "
+                                  + "characters (expected \(characters.classCount) or \(characters.classCount + 1) with the space)")
+            }
+            let charset = try Charset(dictionaryText: character, source: "\(path) (metadata 'character')",
+                                      useSpaceChar: classes == characters.classCount + 1, keepingDuplicates: true)
+            let model = try RecognizerFactory.build(architecture, classes: charset.classCount, inputShape: inputShape)
+            let (state, report) = try PaddleImporter.state(from: file, for: model)
+            var task = TaskEntries(kind: .rec)
+            task.charset = charset.dictionaryText
+            task.useSpaceChar = charset.useSpaceChar
+            return Imported(model: model, state: state, task: task, report: report)
+        case "cls":
+            let model = try ClassifierFactory.build(architecture, inputShape: inputShape)
+            let (state, report) = try PaddleImporter.state(from: file, for: model)
+            var task = TaskEntries(kind: .cls)
+            // PaddleOCR's angle classifiers: label_list ['0', '180'].
+            let n = architecture.head.classDim ?? 2
+            task.labels = n == 2 ? ["0", "180"] : (0..<n).map(String.init)
+            return Imported(model: model, state: state, task: task, report: report)
+        default:
+            throw ImportError("\(path): importing a \(architecture.modelType) model is not supported (rec, cls)")
+        }
+    }
+
+    /// The class count of the file's last weight-carrying node (the CTC head's bias).
+    static func outputClasses(_ file: ONNXModelFile) throws -> Int {
+        let last = file.computeNodes.last { n in n.inputs.contains { file.constants[$0]?.isFloat == true } }
+        guard let last, let bias = last.inputs.compactMap({ file.constants[$0] }).first(where: \.isFloat), let n = bias.shape.last else {
+            throw ImportError("\(file.path): no weights found in the graph")
+        }
+        return n
+    }
+
+    /// A checkpoint (format 2) holding the imported weights, the run's resolved config and
+    /// preprocessing, and the file's charset: what `ocr-train import` writes.
+    public static func checkpoint(_ imported: Imported, config: String, preprocess: String) -> Checkpoint {
+        var c = Checkpoint()
+        c.model = imported.state
+        c.task = imported.task
+        c.config = config
+        c.preprocess = preprocess
+        return c
+    }
+
+    /// `ocr-train import`: imports `path` into the model `config` describes (rec or cls) and
+    /// returns the checkpoint to write, with the config's resolved text and preprocessing.
+    public static func checkpoint(_ path: String, config base: RunConfig) throws -> (imported: Imported, checkpoint: Checkpoint) {
+        let architecture: ArchitectureConfig, inputShape: [Int], preprocess: String
+        switch base.task {
+        case .rec:
+            let run = try RecognitionRunConfig(base)
+            (architecture, inputShape, preprocess) = (run.architecture, run.inputShape, run.preprocess)
+        case .cls:
+            let run = try ClassificationRunConfig(base)
+            (architecture, inputShape, preprocess) = (run.architecture, run.inputShape, run.preprocess)
+        case .det:
+            throw ImportError("\(path): the config's Architecture.model_type is det - importing detectors is not built yet")
+        }
+        let imported = try load(path, architecture: architecture, inputShape: inputShape)
+        return (imported, checkpoint(imported, config: try base.tree.yaml(), preprocess: preprocess))
+    }
+
+    /// `Global.pretrained_model: file.onnx`: the file's state and task entries for a run whose
+    /// model is `model` (its architecture and input height decide what is imported).
+    public static func pretrained(_ path: String, for model: Module) throws -> Imported {
+        if let r = model as? any Recognizer {
+            return try load(path, architecture: r.architecture,
+                            inputShape: [r.inputChannels, r.inputHeight, r.fixedInputWidth ?? 320])
+        }
+        if let c = model as? AngleClassifier {
+            return try load(path, architecture: c.architecture, inputShape: [c.inputChannels, c.inputHeight, c.inputWidth])
+        }
+        throw ImportError("\(path): an ONNX file can only initialise a recogniser or an angle classifier, not a \(model.kind)")
+    }
+}
