@@ -137,6 +137,8 @@ final class SyntheticPagesTests: XCTestCase {
         XCTAssertFalse(first.regions.isEmpty)
         XCTAssertNotEqual(try pages.render(index: 4, seed: 5).image, first.image)
         XCTAssertNotEqual(try pages.render(index: 3, seed: 6).image, first.image)
+        // 5 ^ (3 + g) == 0 ^ (8 + g) for SplitMix64's golden increment g: still two pages.
+        XCTAssertFalse(try pages.render(index: 8, seed: 0).regions == first.regions, "seed 0 page 8 repeats seed 5 page 3")
 
         // Four threads at once (fonts lend each its own face) draw what one thread does.
         let sequential = try (0..<8).map { try pages.render(index: $0, seed: 9) }
