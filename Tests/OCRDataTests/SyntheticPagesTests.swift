@@ -190,6 +190,9 @@ final class SyntheticPagesTests: XCTestCase {
         XCTAssertEqual(ok.granularity, .word)
         XCTAssertEqual(ok.pageSize, [960, 960])
         XCTAssertEqual(ok.count, 10_000)
+        XCTAssertGreaterThan(ok.layouts.receipt, 0, "no layouts key: every layout")
+        let sceneOnly = try decode("layouts: {scene: 2}").layouts
+        XCTAssertEqual(sceneOnly.all, [0, 0, 0, 0, 0, 2], "layouts left out of the key are not drawn")
         for (line, key) in [("granularity: char", "granularity"), ("page_size: [100]", "page_size"),
                             ("curve_prob: 1.5", "curve_prob"), ("layouts: {scene: -1}", "scene"),
                             ("text_size: [50, 10]", "text_size"), ("count: 0", "count"),

@@ -198,8 +198,12 @@ extension PageBuilder {
             var x = margin
             for (c, w) in widths.enumerated() {
                 let line: PageLine?
-                if r == 0 {
-                    line = try fillLine(font: displayFont, size: cell, maxWidth: w - cell, maxWords: 1, wordCase: .capitalized)
+                if r == 0 {  // a header: a few draws for a word that fits the column
+                    var header: PageLine?
+                    for _ in 0..<4 where header == nil {
+                        header = try fillLine(font: displayFont, size: cell, maxWidth: w - cell, maxWords: 1, wordCase: .capitalized)
+                    }
+                    line = header
                 } else if c == 0 {
                     line = try fillLine(font: bodyFont, size: cell, maxWidth: w - cell, maxWords: random.int(in: 1...4))
                 } else {
