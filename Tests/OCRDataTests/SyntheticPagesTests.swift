@@ -228,6 +228,12 @@ final class SyntheticPagesTests: XCTestCase {
         }
         XCTAssertEqual(labels.records.reduce(0) { $0 + $1.regions.count }, summary.regions)
         XCTAssertThrowsError(try renderPages(pages, to: dir, count: 1)) { XCTAssertTrue("\($0)".contains("det_gt.txt"), "\($0)") }
+        // The same files every time, whatever the thread count (JSON keys in PaddleOCR's order).
+        let again = try SynthFixtures.scratchDirectory("pages-out-again")
+        _ = try renderPages(pages, to: again, count: 3, seed: 1, threads: 1, format: .jpeg(quality: 80))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: again + "/det_gt.txt")),
+                       try Data(contentsOf: URL(fileURLWithPath: dir + "/det_gt.txt")))
+        XCTAssertTrue(try String(contentsOfFile: dir + "/det_gt.txt", encoding: .utf8).contains("\t[{\"transcription\":"))
     }
 }
 
