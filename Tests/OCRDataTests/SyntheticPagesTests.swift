@@ -24,7 +24,8 @@ final class SyntheticPagesTests: XCTestCase {
     /// Only `layout` (a `LayoutWeights` key path), clean degradation off or on.
     static func pages(_ layout: WritableKeyPath<SyntheticPagesConfig.LayoutWeights, Double>? = nil,
                       granularity: SyntheticPagesConfig.Granularity = .line, handwriting: Bool = false,
-                      fonts: [String] = [SynthFixtures.dejaVuSans, SynthFixtures.liberationSans]) throws -> SyntheticPages {
+                      fonts: [String] = [SynthFixtures.dejaVuSans, SynthFixtures.liberationSans],
+                      configure: (inout SyntheticPagesConfig) -> Void = { _ in }) throws -> SyntheticPages {
         var config = SyntheticPagesConfig(fonts: fonts, corpus: try corpus())
         config.pageSize = [640, 640]
         config.count = 100
@@ -36,6 +37,7 @@ final class SyntheticPagesTests: XCTestCase {
             config.layouts = w
         }
         if handwriting { config.render.handwritingProb = 1 }
+        configure(&config)
         return try SyntheticPages(config: config)
     }
 
@@ -109,6 +111,29 @@ final class SyntheticPagesTests: XCTestCase {
         print("handwriting lines: ink outside polygons \(String(format: "%.4f%%", outside / total * 100)) (limit 0.5%)")
         XCTAssertGreaterThan(total, 0)
         XCTAssertLessThan(outside / total, 0.005)
+    }
+
+    func testInkOutsidePolygonsWithEveryGeometricEffectOnIsUnderHalfAPercent() throws {
+        for (name, layout) in Self.layouts {
+            let pages = try Self.pages(layout, granularity: .word) { c in
+                c.pageRotateProb = 1
+                c.pageRotateDegrees = 20
+                c.perspectiveProb = 1
+                c.perspective = 0.1
+                c.blockRotateProb = 1
+                c.curveProb = 1
+                c.curveAmplitude = 1
+            }
+            var outside = 0.0, total = 0.0
+            for index in 0..<2 {
+                let (o, t) = try inkOutside(try pages.render(index: index, seed: 13, inkLayer: true), width: 640, height: 640)
+                outside += o
+                total += t
+            }
+            print("\(name), rotated, warped and curved: ink outside word polygons \(String(format: "%.4f%%", outside / total * 100))")
+            XCTAssertGreaterThan(total, 0, name)
+            XCTAssertLessThan(outside / total, 0.005, name)
+        }
     }
 
     func testPolygonsLieInsideThePage() throws {

@@ -73,6 +73,13 @@ struct PageCompositor {
                 }
                 sheetToPage = Homography(m: try perspectiveTransform(from: source.map { Point2f(Float($0.x), Float($0.y)) }, to: target))
             }
+        } else if layout == .scene && random.chance(config.perspectiveProb) {
+            // A scene seen at a slant: the page's corners pulled in or out (texts carried off the
+            // page are left out, as always).
+            let jitter = config.perspective * min(W, H)
+            let corners = [Point2f(0, 0), Point2f(Float(W), 0), Point2f(Float(W), Float(H)), Point2f(0, Float(H))]
+            let target = corners.map { Point2f($0.x + Float(random.symmetric(jitter)), $0.y + Float(random.symmetric(jitter))) }
+            sheetToPage = Homography(m: try perspectiveTransform(from: corners, to: target))
         } else if layout != .scene && random.chance(config.pageRotateProb) {
             // A scan a little skewed on the glass.
             sheetToPage = Homography.rotation(degrees: random.symmetric(min(2, config.pageRotateDegrees)), about: Point(W / 2, H / 2))
