@@ -45,6 +45,8 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Seed: the same seed renders the same lines.") var seed: UInt64 = 0
     @Option(help: "Rendering threads.") var threads = 2
     @Flag(help: "Render every line in handwriting mode (elastic distortion, stroke and baseline jitter).") var handwriting = false
+    @Option(name: .customLong("rotate-180"), help: "Angle-classifier set (folder output): turn this fraction of lines by 180 degrees and label each 0 or 180.")
+    var rotate180: Double?
     @OptionGroup var charsetOptions: CharsetOptions
 
     func run() throws {
@@ -53,6 +55,9 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--text-mode is lines or words; words needs --text-length MIN,MAX")
         }
         let mode: CorpusSampler.Mode = textMode == "lines" ? .lines() : .words(minLength: lengths[0], maxLength: lengths[1])
+        if let rotate180, !(0...1).contains(rotate180) || out.hasSuffix(".h5") || out.hasSuffix(".hdf5") {
+            throw ValidationError("--rotate-180 is a fraction in 0...1 and writes a folder, not an .h5 file")
+        }
         let started = Date()
         let summary = try renderDataset(fonts: fonts, corpus: corpus, count: count, output: out, mode: mode,
                                         charset: try charsetOptions.charset(), options: handwriting ? .handwriting : RenderOptions(),
@@ -60,6 +65,28 @@ struct RenderCommand: ParsableCommand {
             drawProgress(p.done, p.total, started: started, what: "render")
         }
         print(summary)
+        if let rotate180 { try relabelForClassifier(mode: mode, fraction: rotate180) }
+    }
+
+    /// Rewrites the folder as PaddleOCR cls data (`path<TAB>0` / `path<TAB>180`) with the
+    /// classifier's own mechanism, `RotatedLineDataset`: its samples are the same (seed, index)
+    /// renderings, turned or not, so each image is rendered once more - fine for the small sets
+    /// this is for.
+    private func relabelForClassifier(mode: CorpusSampler.Mode, fraction: Double) throws {
+        let sampler = try CorpusSampler(contentsOf: corpus, mode: mode, charset: try charsetOptions.charset())
+        let lines = try SyntheticLineDataset(fontPaths: fonts, corpus: sampler,
+                                             options: handwriting ? .handwriting : RenderOptions(), count: count)
+        let turned = try RotatedLineDataset(base: lines, rotatedFraction: fraction)
+        let labelPath = (out as NSString).appendingPathComponent("labels.txt")
+        var relabelled = ""
+        for (i, line) in try String(contentsOfFile: labelPath, encoding: .utf8).split(separator: "\n").enumerated() {
+            let path = String(line.split(separator: "\t", maxSplits: 1)[0])
+            let sample = try turned.sample(at: i, seed: seed)
+            try sample.image.encoded(as: .png).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(path)))
+            relabelled += path + "\t" + sample.text + "\n"
+        }
+        try relabelled.write(toFile: labelPath, atomically: true, encoding: .utf8)
+        print("relabelled \(count) lines for the angle classifier (0 / 180) in \(labelPath)")
     }
 }
 

@@ -24,7 +24,8 @@ final class SyntheticPagesTests: XCTestCase {
     /// Only `layout` (a `LayoutWeights` key path), clean degradation off or on.
     static func pages(_ layout: WritableKeyPath<SyntheticPagesConfig.LayoutWeights, Double>? = nil,
                       granularity: SyntheticPagesConfig.Granularity = .line, handwriting: Bool = false,
-                      fonts: [String] = [SynthFixtures.dejaVuSans, SynthFixtures.liberationSans]) throws -> SyntheticPages {
+                      fonts: [String] = [SynthFixtures.dejaVuSans, SynthFixtures.liberationSans],
+                      configure: (inout SyntheticPagesConfig) -> Void = { _ in }) throws -> SyntheticPages {
         var config = SyntheticPagesConfig(fonts: fonts, corpus: try corpus())
         config.pageSize = [640, 640]
         config.count = 100
@@ -36,6 +37,7 @@ final class SyntheticPagesTests: XCTestCase {
             config.layouts = w
         }
         if handwriting { config.render.handwritingProb = 1 }
+        configure(&config)
         return try SyntheticPages(config: config)
     }
 
@@ -111,6 +113,29 @@ final class SyntheticPagesTests: XCTestCase {
         XCTAssertLessThan(outside / total, 0.005)
     }
 
+    func testInkOutsidePolygonsWithEveryGeometricEffectOnIsUnderHalfAPercent() throws {
+        for (name, layout) in Self.layouts {
+            let pages = try Self.pages(layout, granularity: .word) { c in
+                c.pageRotateProb = 1
+                c.pageRotateDegrees = 20
+                c.perspectiveProb = 1
+                c.perspective = 0.1
+                c.blockRotateProb = 1
+                c.curveProb = 1
+                c.curveAmplitude = 1
+            }
+            var outside = 0.0, total = 0.0
+            for index in 0..<2 {
+                let (o, t) = try inkOutside(try pages.render(index: index, seed: 13, inkLayer: true), width: 640, height: 640)
+                outside += o
+                total += t
+            }
+            print("\(name), rotated, warped and curved: ink outside word polygons \(String(format: "%.4f%%", outside / total * 100))")
+            XCTAssertGreaterThan(total, 0, name)
+            XCTAssertLessThan(outside / total, 0.005, name)
+        }
+    }
+
     func testPolygonsLieInsideThePage() throws {
         let pages = try Self.pages(granularity: .word)
         for index in 0..<8 {
@@ -137,6 +162,8 @@ final class SyntheticPagesTests: XCTestCase {
         XCTAssertFalse(first.regions.isEmpty)
         XCTAssertNotEqual(try pages.render(index: 4, seed: 5).image, first.image)
         XCTAssertNotEqual(try pages.render(index: 3, seed: 6).image, first.image)
+        // 5 ^ (3 + g) == 0 ^ (8 + g) for SplitMix64's golden increment g: still two pages.
+        XCTAssertFalse(try pages.render(index: 8, seed: 0).regions == first.regions, "seed 0 page 8 repeats seed 5 page 3")
 
         // Four threads at once (fonts lend each its own face) draw what one thread does.
         let sequential = try (0..<8).map { try pages.render(index: $0, seed: 9) }
@@ -188,6 +215,9 @@ final class SyntheticPagesTests: XCTestCase {
         XCTAssertEqual(ok.granularity, .word)
         XCTAssertEqual(ok.pageSize, [960, 960])
         XCTAssertEqual(ok.count, 10_000)
+        XCTAssertGreaterThan(ok.layouts.receipt, 0, "no layouts key: every layout")
+        let sceneOnly = try decode("layouts: {scene: 2}").layouts
+        XCTAssertEqual(sceneOnly.all, [0, 0, 0, 0, 0, 2], "layouts left out of the key are not drawn")
         for (line, key) in [("granularity: char", "granularity"), ("page_size: [100]", "page_size"),
                             ("curve_prob: 1.5", "curve_prob"), ("layouts: {scene: -1}", "scene"),
                             ("text_size: [50, 10]", "text_size"), ("count: 0", "count"),
@@ -223,6 +253,12 @@ final class SyntheticPagesTests: XCTestCase {
         }
         XCTAssertEqual(labels.records.reduce(0) { $0 + $1.regions.count }, summary.regions)
         XCTAssertThrowsError(try renderPages(pages, to: dir, count: 1)) { XCTAssertTrue("\($0)".contains("det_gt.txt"), "\($0)") }
+        // The same files every time, whatever the thread count (JSON keys in PaddleOCR's order).
+        let again = try SynthFixtures.scratchDirectory("pages-out-again")
+        _ = try renderPages(pages, to: again, count: 3, seed: 1, threads: 1, format: .jpeg(quality: 80))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: again + "/det_gt.txt")),
+                       try Data(contentsOf: URL(fileURLWithPath: dir + "/det_gt.txt")))
+        XCTAssertTrue(try String(contentsOfFile: dir + "/det_gt.txt", encoding: .utf8).contains("\t[{\"transcription\":"))
     }
 }
 

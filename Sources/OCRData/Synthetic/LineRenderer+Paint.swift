@@ -24,7 +24,7 @@ extension LineRenderer {
     }
 
     /// Paper tints, RGB: white, off-white, cream, recycled grey, yellowed.
-    static let papers: [RGB] = [
+    private static let papers: [RGB] = [
         RGB(252, 252, 250), RGB(246, 244, 238), RGB(244, 238, 222), RGB(236, 234, 228), RGB(240, 232, 208),
         RGB(232, 230, 225),
     ]

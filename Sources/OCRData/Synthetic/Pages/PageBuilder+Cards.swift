@@ -42,8 +42,25 @@ extension PageBuilder {
             put(code, x: width / 2, top: y, align: .center)
         }
         y += codeSize * 1.5
-        let barHeight = min(height - margin - y, height * 0.25)
+        let barHeight = min(height - margin - y, height * random.uniform(0.1, 0.2))
         if barHeight > 20 { barcode(SheetRect(x: margin, y: y, width: inner, height: barHeight)) }
+        y += barHeight + codeSize * 0.5
+        // Small print in two columns below: weight, date, reference...
+        let small = textSize(10, 15)
+        let kinds: [PageWords.Token] = [.quantity, .date, .code, .number, .phone]
+        while y + small * 1.5 < height - margin {
+            for column in 0..<2 {
+                let x = margin + Double(column) * inner / 2
+                let name = try fillLine(font: bodyFont, size: small, maxWidth: inner / 4, maxWords: 1, wordCase: .upper)
+                if let name { put(name, x: x, top: y) }
+                let offset = name.map { Double($0.width) + small } ?? 0
+                if let value = try makeLine([pages.words.token(kinds[random.int(below: kinds.count)], for: bodyFont, random: &random) ?? "0"],
+                                            font: bodyFont, size: small, maxWidth: inner / 2 - offset - small) {
+                    put(value, x: x + offset, top: y)
+                }
+            }
+            y += small * 1.6
+        }
     }
 
     /// An ID-card-like block: a coloured header band with a title, a photo box, field names

@@ -198,8 +198,12 @@ extension PageBuilder {
             var x = margin
             for (c, w) in widths.enumerated() {
                 let line: PageLine?
-                if r == 0 {
-                    line = try fillLine(font: displayFont, size: cell, maxWidth: w - cell, maxWords: 1, wordCase: .capitalized)
+                if r == 0 {  // a header: a few draws for a word that fits the column
+                    var header: PageLine?
+                    for _ in 0..<4 where header == nil {
+                        header = try fillLine(font: displayFont, size: cell, maxWidth: w - cell, maxWords: 1, wordCase: .capitalized)
+                    }
+                    line = header
                 } else if c == 0 {
                     line = try fillLine(font: bodyFont, size: cell, maxWidth: w - cell, maxWords: random.int(in: 1...4))
                 } else {
@@ -235,7 +239,21 @@ extension PageBuilder {
         let room = height - margin - y
         if room > width * 0.12 && random.chance(0.6) {
             let radius = min(room / 2, width * random.uniform(0.06, 0.1))
-            stamp(center: Point(margin + radius + random.uniform(0, inner / 2), y + radius), radius: radius)
+            stamp(center: Point(margin + radius + random.uniform(0, inner / 2 - 2 * radius), y + radius), radius: radius)
+        }
+        // A note added by hand or a second stamp, turned on its own (`block_rotate_*`), in the
+        // right half of the space left (the stamp keeps to the left half).
+        let noteSize = textSize(16, 32)
+        if room > noteSize * 3 && random.chance(pages.config.blockRotateProb),
+           let note = try fillLine(font: random.chance(0.5) ? displayFont : bodyFont, size: noteSize, maxWidth: inner * 0.4,
+                                   maxWords: random.int(in: 1...3), capitalize: true) {
+            let angle = random.symmetric(min(pages.config.blockRotateDegrees, 25))
+            let x = width / 2 + random.uniform(0, max(0, inner / 2 - Double(note.width) - noteSize))
+            let top = y + random.uniform(noteSize, max(noteSize, room - noteSize * 2))
+            let box = PageBuilder.placedBox(note, x: x, baseline: top + Double(note.baselineY - note.top), rotation: angle)
+            if box.x >= width / 2 && box.maxX <= width - margin / 2 && box.maxY <= height - margin / 2 {
+                put(note, x: x, baseline: top + Double(note.baselineY - note.top), rotation: angle)
+            }
         }
     }
 }

@@ -73,6 +73,13 @@ struct PageCompositor {
                 }
                 sheetToPage = Homography(m: try perspectiveTransform(from: source.map { Point2f(Float($0.x), Float($0.y)) }, to: target))
             }
+        } else if layout == .scene && random.chance(config.perspectiveProb) {
+            // A scene seen at a slant: the page's corners pulled in or out (texts carried off the
+            // page are left out, as always).
+            let jitter = config.perspective * min(W, H)
+            let corners = [Point2f(0, 0), Point2f(Float(W), 0), Point2f(Float(W), Float(H)), Point2f(0, Float(H))]
+            let target = corners.map { Point2f($0.x + Float(random.symmetric(jitter)), $0.y + Float(random.symmetric(jitter))) }
+            sheetToPage = Homography(m: try perspectiveTransform(from: corners, to: target))
         } else if layout != .scene && random.chance(config.pageRotateProb) {
             // A scan a little skewed on the glass.
             sheetToPage = Homography.rotation(degrees: random.symmetric(min(2, config.pageRotateDegrees)), about: Point(W / 2, H / 2))
@@ -119,22 +126,33 @@ struct PageCompositor {
             return
         }
         // A sheet of paper on a surround: the paper is made in the sheet's frame and warped like
-        // its text; a warped all-ink mask says where it lies (soft at the edges).
+        // its text; a warped all-ink mask says where it lies (soft at the edges). The surround (a
+        // desk, a wall, out of focus behind the sheet) is made at a quarter of the size and scaled
+        // up - smooth anyway, and a full-size one costs as much as the rest of the page.
         let (sw, sh) = (Int(sheet.0.rounded()), Int(sheet.1.rounded()))
-        let surround = pages.surroundRenderer.makeBackground(width: width, height: height, inverted: random.chance(0.5),
-                                                             random: &random).pixels
+        let (qw, qh) = (max(8, width / 4), max(8, height / 4))
+        let small = try Image(width: qw, height: qh, colorOrder: .bgr,
+                              pixels: bytes(pages.surroundRenderer.makeBackground(width: qw, height: qh, inverted: random.chance(0.5),
+                                                                                  random: &random).pixels))
+        var out = try small.resized(width: width, height: height, interpolation: .linear).pixels
         let paper = try Image(width: sw, height: sh, colorOrder: .bgr,
                               pixels: bytes(pages.styleRenderer.makeBackground(width: sw, height: sh, inverted: false,
                                                                                random: &random).pixels))
         let warpedPaper = try paper.warpedPerspective(matrix: sheetToPage.m, width: width, height: height,
-                                                      border: .replicate)
+                                                      border: .replicate).pixels
         let coverage = try Image(width: sw, height: sh, colorOrder: .gray, repeating: 255)
-            .warpedPerspective(matrix: sheetToPage.m, width: width, height: height, border: .constant, borderValue: [0])
-        var out = [UInt8](repeating: 0, count: n * 3)
+            .warpedPerspective(matrix: sheetToPage.m, width: width, height: height, border: .constant, borderValue: [0]).pixels
         for i in 0..<n {
-            let a = Float(coverage.pixels[i]) / 255
+            let a = Int(coverage[i])
+            if a == 0 { continue }
+            if a == 255 {
+                out[i * 3] = warpedPaper[i * 3]
+                out[i * 3 + 1] = warpedPaper[i * 3 + 1]
+                out[i * 3 + 2] = warpedPaper[i * 3 + 2]
+                continue
+            }
             for c in 0..<3 {
-                out[i * 3 + c] = UInt8(surround[i * 3 + c] * (1 - a) + Float(warpedPaper.pixels[i * 3 + c]) * a + 0.5)
+                out[i * 3 + c] = UInt8((Int(out[i * 3 + c]) * (255 - a) + Int(warpedPaper[i * 3 + c]) * a + 127) / 255)
             }
         }
         pixels = out

@@ -80,7 +80,7 @@ public func renderPages(_ pages: SyntheticPages, to output: String, count: Int? 
                     throw SyntheticError("render-pages into '\(output)': cannot write '\(overlay)'")
                 }
             }
-            labels += relative + "\t" + String(decoding: try encoder.encode(rounded), as: UTF8.self) + "\n"
+            labels += relative + "\t" + (try detLabelJSON(rounded, encoder: encoder)) + "\n"
             regionCount += rounded.count
             perLayout[page.layout, default: 0] += 1
         }
@@ -97,6 +97,18 @@ public func renderPages(_ pages: SyntheticPages, to output: String, count: Int? 
     let seconds = Date().timeIntervalSince(started)
     return PageRenderSummary(output: output, pages: total, regions: regionCount, perLayout: perLayout, fontRemarks: pages.fontRemarks,
                              seconds: seconds, threads: threads)
+}
+
+/// The regions as PaddleOCR writes them, keys in its order (`JSONEncoder` orders a struct's keys
+/// differently from run to run, and the files must come out the same every time).
+func detLabelJSON(_ regions: [TextRegion], encoder: JSONEncoder) throws -> String {
+    func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+    let items = try regions.map { r in
+        let points = r.polygon.points.map { "[\(number($0.x)),\(number($0.y))]" }.joined(separator: ",")
+        return "{\"transcription\":" + String(decoding: try encoder.encode(r.transcription), as: UTF8.self)
+            + ",\"points\":[" + points + "]}"
+    }
+    return "[" + items.joined(separator: ",") + "]"
 }
 
 /// What `renderPages` wrote.

@@ -74,7 +74,10 @@ public final class SyntheticPages: DetectionSource, @unchecked Sendable {
         guard index >= 0 && index < count else {
             throw SyntheticError("SyntheticPages: sample \(index) is outside 0..<\(count)")
         }
-        var random = SynthRandom(SplitMix64(seed: seed, UInt64(index)))
+        // The seed goes in as a part, not as the state: SplitMix64(seed: s, i) starts from
+        // mix(s ^ (i + golden)), so (s, i) and (s', i') with s ^ (i + g) == s' ^ (i' + g) - seed 5
+        // page 3 and seed 0 page 8 - would be the same page.
+        var random = SynthRandom(SplitMix64(seed: 0x5041_4745, seed, UInt64(index)))
         let layout = PageLayout(rawValue: random.weighted(config.layouts.all))!
         var compositor = try PageCompositor(pages: self, layout: layout, random: random.fork(), inkLayer: inkLayer)
         return try compositor.render()

@@ -11,7 +11,7 @@ import OCRCore
 ///       count: 10000                    # pages per epoch
 ///       page_size: [960, 960]           # width, height
 ///       granularity: line               # or word: one polygon per word
-///       layouts: {document: 1, receipt: 1, form: 1, shipping_label: 0.5, id_card: 0.5, scene: 1}
+///       layouts: {document: 1, receipt: 1, form: 1, shipping_label: 0.5, id_card: 0.5, scene: 1}  # left out: 0
 ///       text_size: [10, 80]             # em sizes, pixels, across a page's texts
 ///       page_rotate_prob: 0.4
 ///       render:                         # RenderOptions: stroke, handwriting, backgrounds, blur,
@@ -28,7 +28,8 @@ public struct SyntheticPagesConfig: Codable, Sendable, Equatable {
         case word
     }
 
-    /// Relative weights of the page layouts (need not sum to 1; 0 turns one off).
+    /// Relative weights of the page layouts (need not sum to 1). Without a `layouts` key every
+    /// layout is drawn (with the defaults below); with one, the layouts it leaves out are not.
     public struct LayoutWeights: Codable, Sendable, Equatable {
         /// Headings and paragraphs in one or two columns, page numbers, footnotes.
         public var document = 1.0
@@ -51,20 +52,19 @@ public struct SyntheticPagesConfig: Codable, Sendable, Equatable {
 
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = LayoutWeights()
-            func read(_ key: CodingKeys, _ fallback: Double) throws -> Double {
-                let v = try c.decodeIfPresent(Double.self, forKey: key) ?? fallback
+            func read(_ key: CodingKeys) throws -> Double {
+                let v = try c.decodeIfPresent(Double.self, forKey: key) ?? 0
                 guard v >= 0 && v.isFinite else {
                     throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "a layout weight must be >= 0, got \(v)")
                 }
                 return v
             }
-            document = try read(.document, d.document)
-            receipt = try read(.receipt, d.receipt)
-            form = try read(.form, d.form)
-            shippingLabel = try read(.shippingLabel, d.shippingLabel)
-            idCard = try read(.idCard, d.idCard)
-            scene = try read(.scene, d.scene)
+            document = try read(.document)
+            receipt = try read(.receipt)
+            form = try read(.form)
+            shippingLabel = try read(.shippingLabel)
+            idCard = try read(.idCard)
+            scene = try read(.scene)
             guard all.reduce(0, +) > 0 else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
                                                         debugDescription: "layouts: at least one weight must be > 0"))
@@ -129,7 +129,7 @@ public struct SyntheticPagesConfig: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = SyntheticPagesConfig(fonts: [], corpus: "")
         func fail(_ key: CodingKeys, _ why: String) -> Error {
-            DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue): \(why)")
+            DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: why)
         }
         func read<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
             try c.decodeIfPresent(T.self, forKey: key) ?? fallback
