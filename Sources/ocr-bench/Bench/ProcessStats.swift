@@ -19,6 +19,17 @@ enum ProcessStats {
     /// Seconds on a monotonic clock.
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+    /// Runs this executable again with `arguments` (a benchmark case in a fresh process, so its
+    /// peak memory is its own) and decodes the JSON on the last line of its output.
+    static func runChild<Figures: Decodable>(_ arguments: [String], name: String) throws -> Figures {
+        let (status, out) = try run(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, arguments)
+        guard status == 0, let line = out.split(separator: "\n").last,
+              let figures = try? JSONDecoder().decode(Figures.self, from: Data(line.utf8)) else {
+            throw BenchError("bench case \(name) failed (exit \(status)):\n\(out)")
+        }
+        return figures
+    }
+
     /// Runs `executable` with `arguments` to its end: exit status and standard output.
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let p = Process()
@@ -31,4 +42,10 @@ enum ProcessStats {
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+}
+
+/// A benchmark case that could not run.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -55,14 +55,8 @@ struct TrainingBench: ParsableCommand {
 
     /// One case in a fresh process (`--child NAME`): its last output line is the JSON figures.
     private func runChild(_ name: String) throws -> Figures {
-        let (status, out) = try ProcessStats.run(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, [
-            "training", "--child", name, "--batch", "\(batch)", "--steps", "\(steps)", "--warmup", "\(warmup)",
-            "--threads", "\(threads)", "--loader-batches", "\(loaderBatches)", "--configs", configs])
-        guard status == 0, let line = out.split(separator: "\n").last,
-              let figures = try? JSONDecoder().decode(Figures.self, from: Data(line.utf8)) else {
-            throw ValidationError("bench case \(name) failed (exit \(status)):\n\(out)")
-        }
-        return figures
+        try ProcessStats.runChild(["training", "--child", name, "--batch", "\(batch)", "--steps", "\(steps)", "--warmup", "\(warmup)",
+                                   "--threads", "\(threads)", "--loader-batches", "\(loaderBatches)", "--configs", configs], name: name)
     }
 
     private func measure(_ c: BenchCase) throws -> Figures {
