@@ -92,9 +92,12 @@ struct RenderCommand: ParsableCommand {
 
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pack", abstract: "Pack PaddleOCR label files and their images into one .h5 file for fast training reads.")
+        commandName: "pack", abstract: "Pack PaddleOCR label files and their images into one .h5 file for fast training reads.",
+        discussion: "Recognition lines by default; --det packs detection pages (path<TAB>[{\"transcription\", \"points\"}]) for a det config's PackedDataSet.")
 
-    @Option(parsing: .upToNextOption, help: "Label files: relative/path.png<TAB>text per line.") var labels: [String]
+    @Option(parsing: .upToNextOption, help: "Label files: relative/path.png<TAB>text per line (with --det: det label lines).") var labels: [String]
+    @Flag(help: "The label files are PaddleOCR detection labels: pack pages and their polygons.") var det = false
+    @Option(help: "With --det: pixels a point may lie outside its image before its line is reported.") var pointTolerance = 0.0
     @Option(help: "Folder the image paths are relative to (default: the first label file's folder).") var dataDir: String?
     @Option(help: "Output .h5 file.") var out: String
     @Option(help: "Texts longer than this are reported and left out.") var maxTextLength: Int?
@@ -107,6 +110,18 @@ struct PackCommand: ParsableCommand {
         options.policy = failOnIssue ? .fail : .skip
         let started = Date()
         let dir = dataDir ?? (labels.first.map { ($0 as NSString).deletingLastPathComponent } ?? ".")
+        if det {
+            var o = DetectionLabelDataset.Options(dataDir: dir.isEmpty ? "." : dir, labelFiles: labels, policy: failOnIssue ? .fail : .skip)
+            o.pointTolerance = pointTolerance
+            let dataset = try DetectionLabelDataset(o)
+            guard dataset.count > 0 else {
+                throw ValidationError("no usable page in \(labels.joined(separator: ", ")); nothing written:\n\(dataset.report.description)")
+            }
+            let (pages, report) = try dataset.pack(to: out)
+            print("packed \(pages) pages into \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            if !report.description.isEmpty { print(report.description) }
+            return
+        }
         let summary = try packDataset(labelFiles: labels, dataDir: dir.isEmpty ? "." : dir, charset: try charsetOptions.charset(),
                                       out: out, options: options) { p in
             drawProgress(p.done, p.total, started: started, what: "pack")
