@@ -87,6 +87,7 @@ public enum PaddleModelImport {
     /// returns the checkpoint to write, with the config's resolved text and preprocessing.
     public static func checkpoint(_ path: String, config base: RunConfig) throws -> (imported: Imported, checkpoint: Checkpoint) {
         let architecture: ArchitectureConfig, inputShape: [Int], preprocess: String
+        var labels: [String]?
         switch base.task {
         case .rec:
             let run = try RecognitionRunConfig(base)
@@ -94,10 +95,13 @@ public enum PaddleModelImport {
         case .cls:
             let run = try ClassificationRunConfig(base)
             (architecture, inputShape, preprocess) = (run.architecture, run.inputShape, run.preprocess)
+            labels = run.labels.labels
         case .det:
             throw ImportError("\(path): the config's Architecture.model_type is det - importing detectors is not built yet")
         }
-        let imported = try load(path, architecture: architecture, inputShape: inputShape)
+        var imported = try load(path, architecture: architecture, inputShape: inputShape)
+        // A classifier's label names come from the config (Global.label_list), as in training.
+        if let labels { imported.task.labels = labels }
         return (imported, checkpoint(imported, config: try base.tree.yaml(), preprocess: preprocess))
     }
 

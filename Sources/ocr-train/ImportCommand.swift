@@ -36,7 +36,7 @@ struct ImportCommand: ParsableCommand {
         print(verbose ? report.joined(separator: "\n") : String(report[0]))
         try checkpoint.write(to: out)
         if imported.task.kind == .rec {
-            let n = imported.task.charset.split(separator: "\n", omittingEmptySubsequences: false).count
+            let n = imported.task.charset.split(separator: "\n").count
             print("charset: \(n) characters from the file's metadata, use_space_char \(imported.task.useSpaceChar)")
         }
         print("wrote \(out)")

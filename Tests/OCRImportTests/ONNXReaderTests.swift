@@ -31,8 +31,13 @@ final class ONNXReaderTests: XCTestCase {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ImportFixtures.recModel)))
         let message = thrownMessage { try ONNXModelFile(bytes: Array(bytes.prefix(bytes.count / 2)), path: "half.onnx") }
         XCTAssertTrue(message.hasPrefix("half.onnx: not a readable ONNX model"), message)
-        XCTAssertTrue(message.contains("at byte"), message)
+        XCTAssertTrue(message.contains("field 7 (graph) claims"), message)
+        XCTAssertTrue(message.contains("in ModelProto at byte 2"), message)
         XCTAssertTrue(message.contains("truncated"), message)
+        // A broken node inside an intact graph: ir_version 7, graph (5 bytes) whose node field claims 10.
+        let inner = thrownMessage { try ONNXModelFile(bytes: [0x08, 0x07, 0x3a, 0x05, 0x0a, 0x0a, 0x41, 0x42, 0x43], path: "odd.onnx") }
+        XCTAssertEqual(inner, "odd.onnx: not a readable ONNX model: field 1 (node) claims 10 bytes but only 3 remain in "
+                       + "ModelProto.graph at byte 4 (file size 9); the file may be truncated or not an ONNX file")
     }
 
     func testNonONNXFilesAreRefused() throws {

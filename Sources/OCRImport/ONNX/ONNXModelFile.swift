@@ -83,6 +83,7 @@ public struct ONNXModelFile: Sendable {
         self.path = path
         guard !bytes.isEmpty else { throw ImportError("\(path): the file is empty, not an ONNX model") }
         var r = ProtobufReader(data: bytes, file: path, context: "ModelProto")
+        r.fieldNames = ONNXFieldNames.model
         var graph: Range<Int>?
         while let (field, v) = try r.next() {
             switch field {
@@ -105,6 +106,7 @@ public struct ONNXModelFile: Sendable {
 
     private mutating func readGraph(_ reader: ProtobufReader) throws {
         var r = reader
+        r.fieldNames = ONNXFieldNames.graph
         var initializerNames = Set<String>()
         while let (field, v) = try r.next() {
             switch field {
@@ -164,6 +166,7 @@ public struct ONNXModelFile: Sendable {
 
     private static func node(_ reader: ProtobufReader) throws -> ONNXNode {
         var r = reader
+        r.fieldNames = ONNXFieldNames.node
         var n = ONNXNode(name: "", opType: "", inputs: [], outputs: [], attributes: [:])
         while let (field, v) = try r.next() {
             switch field {
@@ -183,6 +186,7 @@ public struct ONNXModelFile: Sendable {
 
     private static func attribute(_ reader: ProtobufReader) throws -> (String, ONNXAttribute) {
         var r = reader
+        r.fieldNames = ONNXFieldNames.attribute
         var name = "", type = 0
         var f: Float?, i: Int64?, s: String?, t: ONNXTensor?
         var floats: [Float] = [], ints: [Int64] = []
@@ -215,6 +219,7 @@ public struct ONNXModelFile: Sendable {
 
     private static func tensor(_ reader: ProtobufReader) throws -> ONNXTensor {
         var r = reader
+        r.fieldNames = ONNXFieldNames.tensor
         var t = ONNXTensor(name: "", shape: [], dataType: 0)
         var dims: [Int64] = []
         var raw: Range<Int>?
@@ -253,4 +258,18 @@ public struct ONNXModelFile: Sendable {
         }
         return t
     }
+}
+
+/// onnx.proto's field numbers of the messages the reader decodes, for error messages.
+enum ONNXFieldNames {
+    static let model = [1: "ir_version", 2: "producer_name", 3: "producer_version", 4: "domain", 5: "model_version",
+                        6: "doc_string", 7: "graph", 8: "opset_import", 14: "metadata_props", 20: "training_info", 25: "functions"]
+    static let graph = [1: "node", 2: "name", 5: "initializer", 10: "doc_string", 11: "input", 12: "output", 13: "value_info",
+                        14: "quantization_annotation", 15: "sparse_initializer"]
+    static let node = [1: "input", 2: "output", 3: "name", 4: "op_type", 5: "attribute", 6: "doc_string", 7: "domain"]
+    static let attribute = [1: "name", 2: "f", 3: "i", 4: "s", 5: "t", 6: "g", 7: "floats", 8: "ints", 9: "strings", 10: "tensors",
+                            11: "graphs", 13: "doc_string", 20: "type", 21: "ref_attr_name"]
+    static let tensor = [1: "dims", 2: "data_type", 3: "segment", 4: "float_data", 5: "int32_data", 6: "string_data", 7: "int64_data",
+                         8: "name", 9: "raw_data", 10: "double_data", 11: "uint64_data", 12: "doc_string", 13: "external_data",
+                         14: "data_location"]
 }

@@ -20,6 +20,8 @@ struct ProtobufReader {
     let context: String
     private(set) var offset: Int
     let end: Int
+    /// The message's field names by number (from onnx.proto), so errors say "field 7 (graph)".
+    var fieldNames: [Int: String] = [:]
 
     init(data: [UInt8], file: String, context: String, range: Range<Int>? = nil) {
         self.data = data
@@ -39,6 +41,8 @@ struct ProtobufReader {
                     + "(file size \(data.count)); the file may be truncated or not an ONNX file")
     }
 
+    func fieldName(_ field: Int) -> String { fieldNames[field].map { "field \(field) (\($0))" } ?? "field \(field)" }
+
     /// The next field (number and value), or nil at the end of the message.
     mutating func next() throws -> (field: Int, value: Value)? {
         guard offset < end else { return nil }
@@ -49,7 +53,7 @@ struct ProtobufReader {
         switch key & 7 {
         case 0: return (field, .varint(try varint()))
         case 1:
-            guard end - offset >= 8 else { throw error("fixed64 field \(field) runs past the end", at: start) }
+            guard end - offset >= 8 else { throw error("fixed64 \(fieldName(field)) runs past the end", at: start) }
             var v: UInt64 = 0
             for i in 0..<8 { v |= UInt64(data[offset + i]) << (8 * UInt64(i)) }
             offset += 8
@@ -57,19 +61,19 @@ struct ProtobufReader {
         case 2:
             let length = try varint()
             guard length <= UInt64(end - offset) else {
-                throw error("field \(field) claims \(length) bytes but only \(end - offset) remain", at: start)
+                throw error("\(fieldName(field)) claims \(length) bytes but only \(end - offset) remain", at: start)
             }
             let range = offset..<(offset + Int(length))
             offset += Int(length)
             return (field, .bytes(range))
         case 5:
-            guard end - offset >= 4 else { throw error("fixed32 field \(field) runs past the end", at: start) }
+            guard end - offset >= 4 else { throw error("fixed32 \(fieldName(field)) runs past the end", at: start) }
             var v: UInt32 = 0
             for i in 0..<4 { v |= UInt32(data[offset + i]) << (8 * UInt32(i)) }
             offset += 4
             return (field, .fixed32(v))
         default:
-            throw error("field \(field) has wire type \(key & 7), which ONNX never uses", at: start)
+            throw error("\(fieldName(field)) has wire type \(key & 7), which ONNX never uses", at: start)
         }
     }
 
