@@ -63,14 +63,16 @@ public final class DataParallel: @unchecked Sendable {
         return try t.item()                                  // host sync
     }
 
-    /// Agreement at the top of each step: stop if any rank was asked to stop; the step a time
-    /// budget allows is rank 0's. Returns the reason (any rank's wording) and the planned step.
+    /// Agreement after each step: stop if any rank was asked to stop; the step a time budget
+    /// allows is rank 0's. Returns the reason (this rank's own, or which rank asked) and the plan.
     public func agree(stop: String?, planned: Int) throws -> (stop: String?, planned: Int) {
-        let t = try Tensor([stop == nil ? 0 : 1, isLeader ? Double(planned) : 0, stop == nil ? 0 : Double(rank + 1)])
+        // [ranks asking to stop, rank 0's plan, sum of the asking ranks]: exact in float64.
+        let t = try Tensor([stop == nil ? 0 : 1, isLeader ? Double(planned) : 0, stop == nil ? 0 : Double(rank)])
         try group.allReduce([t], .sum)
         let v = try t.toArray(Double.self)                   // host sync
         guard v[0] > 0 else { return (nil, Int(v[1])) }
-        return (stop ?? "stopped because another rank was asked to stop", Int(v[1]))
+        let asker = v[0] == 1 ? "rank \(Int(v[2])) was" : "\(Int(v[0])) ranks were"
+        return (stop ?? "\(asker) asked to stop", Int(v[1]))
     }
 
     /// This rank's share of `source`: a `ShardableBatchSource` gives its slice of every global

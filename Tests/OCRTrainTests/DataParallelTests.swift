@@ -76,27 +76,10 @@ final class DataParallelTests: XCTestCase {
         let o = Optim(name: optimizer, lr: lr, clip: clip)
         let dir = self.dir.appendingPathComponent(optimizer)
         let single = try Self.train(batch: 8, steps: steps, optimizer: o, dataParallel: nil, runDir: dir.appendingPathComponent("single").path)
-
-        let store = try TCPStore(host: "127.0.0.1", port: 0, isServer: true, worldSize: 2, timeoutSeconds: 120)
-        let box = RankResults()
         let base = dir.path
-        let threads = (0..<2).map { rank in
-            Thread {
-                do {
-                    let s = rank == 0 ? store : try TCPStore(host: "127.0.0.1", port: store.port, isServer: false, worldSize: 2,
-                                                             timeoutSeconds: 120)
-                    let dp = DataParallel(group: try ProcessGroup(store: s, rank: rank, worldSize: 2, timeoutSeconds: 120))
-                    let r = try Self.train(batch: 4, steps: steps, optimizer: o, dataParallel: dp, runDir: base + "/rank\(rank)")
-                    box.set(rank, .success(r))
-                } catch {
-                    box.set(rank, .failure(error))
-                }
-                box.done.signal()
-            }
+        let (r0, r1) = try twoRanks { rank, dp in
+            try Self.train(batch: 4, steps: steps, optimizer: o, dataParallel: dp, runDir: base + "/rank\(rank)")
         }
-        threads.forEach { $0.start() }
-        for _ in 0..<2 { XCTAssertEqual(box.done.wait(timeout: .now() + 600), .success, "a rank hung") }
-        let r0 = try box.get(0), r1 = try box.get(1)
 
         XCTAssertEqual(r0.losses.count, steps)
         XCTAssertEqual(r0.losses, r1.losses, "every rank logs the global batch's loss")
@@ -124,12 +107,64 @@ final class DataParallelTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rank1").path))
     }
 
+    /// A stop asked of one rank only (its own Ctrl-C) stops both after the same step; rank 0
+    /// writes latest.h5 with the reason.
+    func testStopOnOneRankStopsBoth() throws {
+        let base = dir.path
+        let (r0, r1) = try twoRanks { rank, dp in
+            try Self.train(batch: 4, steps: 1000, optimizer: .init(name: "AdamW", lr: 0.001, clip: nil), dataParallel: dp,
+                           runDir: base + "/rank\(rank)", stopAt: rank == 1 ? 3 : nil)
+        }
+        XCTAssertEqual(r0.finished, "rank 1 was asked to stop@3")
+        XCTAssertEqual(r1.finished, "test stop on one rank@3")
+        XCTAssertEqual(r0.state, r1.state)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base + "/rank0/latest.h5"))
+    }
+
+    /// Global.train_minutes: the ranks' clocks differ, rank 0's plan is the one both follow.
+    func testTimeBudgetEndsBothRanksAtTheSameStep() throws {
+        let base = dir.path
+        let (r0, r1) = try twoRanks { rank, dp in
+            try Self.train(batch: 4, steps: 1_000_000, optimizer: .init(name: "AdamW", lr: 0.001, clip: nil), dataParallel: dp,
+                           runDir: base + "/rank\(rank)", trainMinutes: 0.03)
+        }
+        print("time budget: rank 0 \(r0.finished), rank 1 \(r1.finished)")
+        XCTAssertTrue(r0.finished.hasPrefix("time budget"), r0.finished)
+        XCTAssertEqual(r0.losses.count, r1.losses.count)
+        XCTAssertEqual(r0.state, r1.state)
+        XCTAssertGreaterThan(r0.losses.count, 2)
+    }
+
+    /// Runs `body` as ranks 0 and 1 on two threads, each with its own group over one TCP store.
+    func twoRanks(_ body: @escaping @Sendable (Int, DataParallel) throws -> Run) throws -> (Run, Run) {
+        let store = try TCPStore(host: "127.0.0.1", port: 0, isServer: true, worldSize: 2, timeoutSeconds: 120)
+        let box = RankResults()
+        let threads = (0..<2).map { rank in
+            Thread {
+                do {
+                    let s = rank == 0 ? store : try TCPStore(host: "127.0.0.1", port: store.port, isServer: false, worldSize: 2,
+                                                             timeoutSeconds: 120)
+                    let dp = DataParallel(group: try ProcessGroup(store: s, rank: rank, worldSize: 2, timeoutSeconds: 120))
+                    box.set(rank, .success(try body(rank, dp)))
+                } catch {
+                    box.set(rank, .failure(error))
+                }
+                box.done.signal()
+            }
+        }
+        threads.forEach { $0.start() }
+        for _ in 0..<2 { XCTAssertEqual(box.done.wait(timeout: .now() + 600), .success, "a rank hung") }
+        return (try box.get(0), try box.get(1))
+    }
+
     struct Optim: Sendable {
         var name: String, lr: Double, clip: Double?
     }
 
     struct Run {
         var state: [String: [Float]], initial: [String: [Float]], losses: [Double]
+        /// "reason@step" of the finished event.
+        var finished: String
     }
 
     final class RankResults: @unchecked Sendable {
@@ -140,7 +175,8 @@ final class DataParallelTests: XCTestCase {
     }
 
     /// Trains the tiny recogniser on the tiny config's lines; returns its weights and logged losses.
-    static func train(batch: Int, steps: Int, optimizer: Optim, dataParallel: DataParallel?, runDir: String) throws -> Run {
+    static func train(batch: Int, steps: Int, optimizer: Optim, dataParallel: DataParallel?, runDir: String,
+                      stopAt: Int? = nil, trainMinutes: Double? = nil) throws -> Run {
         let run = try config(batch: batch)
         let charset = try run.charset()
         let model = try TinyRecognizer(classes: charset.classCount)
@@ -157,6 +193,7 @@ final class DataParallelTests: XCTestCase {
         g.emaDecay = nil
         g.printBatchStep = 1
         g.evalBatchStep = [1000, 1000]
+        g.trainMinutes = trainMinutes
         var o = run.optimizer
         o.name = optimizer.name
         o.lr.learningRate = optimizer.lr
@@ -166,9 +203,16 @@ final class DataParallelTests: XCTestCase {
                                                    train: LineBatchStream(loader), eval: nil)
         parts.dataParallel = dataParallel
         let trainer = try Trainer(task: RecognitionTask(forward: { try model($0) }, charset: charset), parts: parts) { _ in }
-        var losses: [Double] = []
-        _ = try trainer.run { e in if case .step(let s) = e { losses.append(s.loss) } }
+        var losses: [Double] = [], finished = ""
+        let stop = StopFlag()
+        _ = try trainer.run(stop: stop) { e in
+            if case .step(let s) = e {
+                losses.append(s.loss)
+                if s.step == stopAt { stop.request("test stop on one rank") }
+            }
+            if case .finished(let why, let step) = e { finished = "\(why)@\(step)" }
+        }
         let state = try Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.path, try $0.tensor.toArray(Float.self)) })
-        return Run(state: state, initial: initial, losses: losses)
+        return Run(state: state, initial: initial, losses: losses, finished: finished)
     }
 }
