@@ -14,6 +14,7 @@ struct OCRTrainCommand: ParsableCommand {
         discussion: """
         The run directory (Global.save_model_dir) receives config.yml (the resolved config), metrics.jsonl,
         latest.h5 and best.h5. Resume: -o Global.checkpoints=RUN/latest.h5. Fine-tune: -o Global.pretrained_model=CKPT.h5.
+        Data parallel: --nproc N, or torchrun --no-python --nproc_per_node N ocr-train -c ... (OCRKIT_DIST_TIMEOUT: seconds, default 1800).
         """)
 
     @OptionGroup var options: ConfigOptions
