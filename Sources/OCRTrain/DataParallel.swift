@@ -47,19 +47,19 @@ public final class DataParallel: @unchecked Sendable {
 
     /// Makes every rank's parameters and buffers rank 0's.
     public func broadcastState(of model: Module) throws {
-        try group.broadcast(model.namedParameters().map(\.tensor) + model.namedBuffers().map(\.tensor), root: 0)
+        try collective { try group.broadcast(model.namedParameters().map(\.tensor) + model.namedBuffers().map(\.tensor), root: 0) }
     }
 
     /// Averages the gradients of `parameters` over the ranks, in place.
     public func averageGradients(_ parameters: [Tensor]) throws {
-        try group.allReduceGradients(of: parameters, .average)
+        try collective { try group.allReduceGradients(of: parameters, .average) }
     }
 
     /// The mean of `value` over the ranks: the loss of the whole global batch, for logging and the
     /// non-finite check (a NaN on any rank stops every rank).
     public func mean(_ value: Double) throws -> Double {
         let t = try Tensor([value])
-        try group.allReduce([t], .average)
+        try collective { try group.allReduce([t], .average) }
         return try t.item()                                  // host sync
     }
 
@@ -68,11 +68,16 @@ public final class DataParallel: @unchecked Sendable {
     public func agree(stop: String?, planned: Int) throws -> (stop: String?, planned: Int) {
         // [ranks asking to stop, rank 0's plan, sum of the asking ranks]: exact in float64.
         let t = try Tensor([stop == nil ? 0 : 1, isLeader ? Double(planned) : 0, stop == nil ? 0 : Double(rank)])
-        try group.allReduce([t], .sum)
+        try collective { try group.allReduce([t], .sum) }
         let v = try t.toArray(Double.self)                   // host sync
         guard v[0] > 0 else { return (nil, Int(v[1])) }
         let asker = v[0] == 1 ? "rank \(Int(v[2])) was" : "\(Int(v[0])) ranks were"
         return (stop ?? "\(asker) asked to stop", Int(v[1]))
+    }
+
+    /// Runs one collective; its failure (a lost or silent peer) becomes a `DataParallelError`.
+    private func collective(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as TorchError { throw DataParallelError(message: e.message) }
     }
 
     /// This rank's share of `source`: a `ShardableBatchSource` gives its slice of every global
@@ -95,4 +100,12 @@ public protocol ShardableBatchSource<Batch>: BatchSource {
     /// Rank `rank`'s share: batch k is that rank's slice of the single-process batch k of a loader
     /// whose batch size is `worldSize` times this one's.
     func shard(rank: Int, worldSize: Int) throws -> any BatchSource<Batch>
+}
+
+/// A collective failed: a peer rank exited or stopped answering. The engine calls collectives
+/// only where its state is whole (before the optimizer step, after a step is booked), so rank 0
+/// can still write latest.h5 when it gets this.
+public struct DataParallelError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
 }

@@ -99,7 +99,7 @@ public final class Trainer<Task: TrainingTask> {
                 continue
             }
             let lr = (planned == totalSteps ? schedule : schedule.stretched(from: totalSteps, to: planned)).rate(at: progress.step)
-            let loss = try step(batch, lr: lr)
+            let loss = try savingIfPeerLost(events) { try step(batch, lr: lr) }
             progress.step += 1
             progress.batchInEpoch += 1
             guard loss.isFinite else {
@@ -130,7 +130,9 @@ public final class Trainer<Task: TrainingTask> {
                     stop.request(why)                    // the other ranks learn it just below
                 }
             }
-            if let dp = parts.dataParallel { (agreedStop, planned) = try dp.agree(stop: stop.requested, planned: planned) }
+            if let dp = parts.dataParallel {
+                (agreedStop, planned) = try savingIfPeerLost(events) { try dp.agree(stop: stop.requested, planned: planned) }
+            }
         }
         try saveCheckpoint(runDir + "/latest.h5", reason: "finished", events: events)
         events(.finished(reason: planned < totalSteps ? "time budget of \(global.trainMinutes!) minutes spent"
@@ -145,11 +147,13 @@ public final class Trainer<Task: TrainingTask> {
         try groups.optimizer.zeroGrad()
         try loss.backward()
         try parts.dataParallel?.averageGradients(groups.trainable)
+        // Host sync. Data parallel: the global batch's loss, the same on every rank (before the
+        // optimizer step, so that a lost peer leaves the state whole).
+        let value = try parts.dataParallel?.mean(try loss.item()) ?? loss.item()
         if let clip = parts.optimizer.clipNorm { try clipGradNorm(groups.trainable, maxNorm: clip) }
         try groups.optimizer.step()
         try ema?.update()
-        let value = try loss.item()
-        return try parts.dataParallel?.mean(value) ?? value     // the global batch's loss: the same on every rank
+        return value
     }
 
     /// Every `interval` steps from `start` on, and always at the last step (a time budget may end

@@ -1,4 +1,5 @@
 import Foundation
+import Torch
 import XCTest
 @testable import OCRTrain
 
@@ -27,10 +28,11 @@ final class DataParallelLaunchTests: XCTestCase {
         private var text = ""
         var output: String { lock.withLock { text } }
 
-        init(_ exe: String, _ args: [String]) throws {
+        init(_ exe: String, _ args: [String], environment: [String: String] = [:]) throws {
             let pipe = Pipe()
             process.executableURL = URL(fileURLWithPath: exe)
             process.arguments = args
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             process.standardOutput = pipe
             process.standardError = pipe
             pipe.fileHandleForReading.readabilityHandler = { [weak self] h in
@@ -79,8 +81,9 @@ final class DataParallelLaunchTests: XCTestCase {
         }
     }
 
-    /// SIGKILL one worker mid-run: rank 0 fails at once with an error naming the lost rank, and
-    /// the launcher exits non-zero naming the killed rank - well within the group's timeout.
+    /// SIGKILL one worker mid-run: rank 0 fails at once with an error naming the lost rank (after
+    /// writing latest.h5), and the launcher exits non-zero naming the killed rank - well within
+    /// the group's timeout.
     func testKilledRankMakesTheOtherFailNamingIt() throws {
         let run = try Run(try ocrTrain(), args(steps: 100_000))
         guard run.wait(for: "step 2/", seconds: 300) else {
@@ -103,6 +106,29 @@ final class DataParallelLaunchTests: XCTestCase {
         XCTAssertTrue(all.contains("rank 0 of 2") && all.contains("rank 1 exited or stopped answering"), all)
         XCTAssertLessThan(seconds, 60)
         XCTAssertEqual(kill(pids[0], 0), -1, "rank 0 is still running")
+        XCTAssertTrue(all.contains("(a peer rank was lost at step"), all)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("latest.h5").path))
+    }
+
+    /// Workers started the way torchrun's default (c10d) rendezvous starts them: no launcher store,
+    /// rank 0 hosts it at MASTER_ADDR:MASTER_PORT.
+    func testWorkersStartedWithTorchrunsEnvironmentJoin() throws {
+        let port = try { () throws -> Int in         // a free port: one a store just used and closed
+            try TCPStore(host: "127.0.0.1", port: 0, isServer: true, worldSize: 1, timeoutSeconds: 5).port
+        }()
+        var workerArgs = args(steps: 2)
+        workerArgs.removeSubrange(2...3)              // no --nproc
+        let runs = try (0..<2).map { rank in
+            try Run(try ocrTrain(), workerArgs, environment: [
+                "RANK": "\(rank)", "LOCAL_RANK": "\(rank)", "WORLD_SIZE": "2", "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "\(port)",
+                "TORCHELASTIC_USE_AGENT_STORE": "False", "OCRKIT_DIST_TIMEOUT": "120",
+            ])
+        }
+        for r in runs { XCTAssertTrue(r.waitForExit(seconds: 300), "still running:\n\(r.output)") }
+        XCTAssertEqual(runs.map(\.process.terminationStatus), [0, 0], runs.map(\.output).joined(separator: "\n----\n"))
+        XCTAssertTrue(runs[0].output.contains("step 2/2"), runs[0].output)
+        XCTAssertFalse(runs[1].output.contains("step 2/2"), "rank 1 logs nothing:\n\(runs[1].output)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("latest.h5").path))
     }
 
     func testWorkerArgumentsAndEnvironmentErrors() throws {
