@@ -35,6 +35,7 @@ struct OCRTrainCommand: ParsableCommand {
 
     func run() throws {
         if nproc > 1 {
+            _ = try RunConfig(path: options.config, overrides: options.override)   // a bad config fails once, here
             let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / nproc)
             let args = DataParallelLauncher.workerArguments(Array(CommandLine.arguments.dropFirst()), threads: threads)
             return try DataParallelLauncher.run(nproc: nproc, arguments: args, threadsPerRank: threads) {
