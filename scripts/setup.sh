@@ -12,6 +12,7 @@ SUDO=""
 # --- Debian packages --------------------------------------------------------------------------
 APT_PACKAGES=(
   libtorch-dev            # LibTorch 1.13 (CPU); LIBTORCH=/path selects another
+  libgloo-dev             # Gloo headers: LibTorch's c10d process groups (data-parallel training)
   libopenblas0-pthread    # fast BLAS for LibTorch
   libopencv-dev           # image decode/encode, warps, contours
   libhdf5-dev             # checkpoints, packed datasets

@@ -9,6 +9,7 @@ extension Trainer {
     /// ones when EMA is on) as the model, as the best checkpoint must.
     func saveCheckpoint(_ path: String, reason: String, events: (TrainEvent) -> Void,
                         metrics: MetricsTable? = nil, evaluatedWeights: Bool = false) throws {
+        guard parts.dataParallel?.isLeader ?? true else { return }       // rank 0 writes for all
         var c = Checkpoint()
         c.model = Dictionary(uniqueKeysWithValues: parts.model.stateDict().map { ($0.path, $0.tensor) })
         if let ema {

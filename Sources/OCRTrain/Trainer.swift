@@ -20,6 +20,8 @@ public final class Trainer<Task: TrainingTask> {
         public var preprocess: String
         public var train: any BatchSource<Task.Batch>
         public var eval: (any BatchSource<Task.Batch>)?
+        /// Data-parallel training: this rank's group (see `DataParallel`); nil trains alone.
+        public var dataParallel: DataParallel? = DataParallel.process
 
         public init(model: Module, global: GlobalConfig, optimizer: OptimizerConfig, resolvedConfig: String, preprocess: String,
                     train: any BatchSource<Task.Batch>, eval: (any BatchSource<Task.Batch>)?) {
@@ -46,6 +48,8 @@ public final class Trainer<Task: TrainingTask> {
 
     public init(task: Task, parts: Parts, events: (TrainEvent) -> Void) throws {
         self.task = task
+        var parts = parts
+        if let dp = parts.dataParallel { parts.train = try dp.shard(parts.train, events: events) }
         self.parts = parts
         let g = parts.global
         Torch.seed(g.seed)
@@ -61,6 +65,7 @@ public final class Trainer<Task: TrainingTask> {
         if !g.ignored.isEmpty { events(.message("ignored PaddleOCR keys (no meaning here): Global." + g.ignored.joined(separator: ", Global."))) }
         if let p = g.pretrainedModel { try loadPretrained(p, events: events) }
         if let c = g.checkpoints { try resume(from: c, events: events) }
+        try parts.dataParallel?.broadcastState(of: parts.model)
     }
 
     // MARK: - the loop
@@ -68,18 +73,21 @@ public final class Trainer<Task: TrainingTask> {
     /// Trains until `max_steps` (or the epochs, or the time budget), an early stop, a stop request
     /// or a non-finite loss; every way out writes latest.h5 first.
     public func run(stop: StopFlag = StopFlag(), events: (TrainEvent) -> Void) throws -> TrainingProgress {
-        try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true)
-        try (parts.resolvedConfig + ProcessSetup.threadSettingsComment(torchThreads: Torch.threads))
-            .write(toFile: runDir + "/config.yml", atomically: true, encoding: .utf8)
+        if parts.dataParallel?.isLeader ?? true {
+            try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true)
+            try (parts.resolvedConfig + ProcessSetup.threadSettingsComment(torchThreads: Torch.threads))
+                .write(toFile: runDir + "/config.yml", atomically: true, encoding: .utf8)
+        }
         parts.model.train()
         try parts.train.start(epoch: progress.epoch, skipping: progress.batchInEpoch)
         var log = StepLog(startStep: progress.step, wait: parts.train.waitSeconds)
         // A time budget (Global.train_minutes) ends the run early: `planned` is the step it allows
         // at the speed so far, and the schedule is laid over it so the rate anneals by then.
         var planned = totalSteps
+        var agreedStop: String?      // data parallel: the ranks agree at the end of every step
 
         while progress.step < planned {
-            if let why = stop.requested {
+            if let why = parts.dataParallel == nil ? stop.requested : agreedStop {
                 try saveCheckpoint(runDir + "/latest.h5", reason: why, events: events)
                 events(.finished(reason: why, step: progress.step))
                 return progress
@@ -91,14 +99,14 @@ public final class Trainer<Task: TrainingTask> {
                 continue
             }
             let lr = (planned == totalSteps ? schedule : schedule.stretched(from: totalSteps, to: planned)).rate(at: progress.step)
-            let loss = try step(batch, lr: lr)
+            let loss = try savingIfPeerLost(events) { try step(batch, lr: lr) }
             progress.step += 1
             progress.batchInEpoch += 1
             guard loss.isFinite else {
                 try saveCheckpoint(runDir + "/latest.h5", reason: "loss became \(loss)", events: events)
                 throw TrainError("loss became \(loss) at step \(progress.step) (lr \(lr)); the last good state is in \(runDir)/latest.h5 - lower Optimizer.lr.learning_rate or set Optimizer.clip_norm")
             }
-            log.add(loss: loss, samples: task.sampleCount(of: batch))
+            log.add(loss: loss, samples: task.sampleCount(of: batch) * (parts.dataParallel?.worldSize ?? 1))
             if let budget = global.trainMinutes.map({ $0 * 60 }) {
                 let trained = log.trainingSeconds
                 let perStep = trained / Double(progress.step - log.startStep)
@@ -114,10 +122,16 @@ public final class Trainer<Task: TrainingTask> {
                 try saveCheckpoint(runDir + "/latest.h5", reason: "step \(progress.step)", events: events)
                 log.evalSeconds += Date().timeIntervalSince(started)
                 if stopEarly {
-                    events(.finished(reason: "early stopping: no better \(task.mainIndicator) in \(global.earlyStoppingPatience!) evaluations",
-                                     step: progress.step))
-                    return progress
+                    let why = "early stopping: no better \(task.mainIndicator) in \(global.earlyStoppingPatience!) evaluations"
+                    guard parts.dataParallel != nil else {
+                        events(.finished(reason: why, step: progress.step))
+                        return progress
+                    }
+                    stop.request(why)                    // the other ranks learn it just below
                 }
+            }
+            if let dp = parts.dataParallel {
+                (agreedStop, planned) = try savingIfPeerLost(events) { try dp.agree(stop: stop.requested, planned: planned) }
             }
         }
         try saveCheckpoint(runDir + "/latest.h5", reason: "finished", events: events)
@@ -132,17 +146,21 @@ public final class Trainer<Task: TrainingTask> {
         let loss = try task.loss(on: batch)
         try groups.optimizer.zeroGrad()
         try loss.backward()
+        try parts.dataParallel?.averageGradients(groups.trainable)
+        // Host sync. Data parallel: the global batch's loss, the same on every rank (before the
+        // optimizer step, so that a lost peer leaves the state whole).
+        let value = try parts.dataParallel?.mean(try loss.item()) ?? loss.item()
         if let clip = parts.optimizer.clipNorm { try clipGradNorm(groups.trainable, maxNorm: clip) }
         try groups.optimizer.step()
         try ema?.update()
-        return try loss.item()
+        return value
     }
 
     /// Every `interval` steps from `start` on, and always at the last step (a time budget may end
     /// the run before `start`: best.h5 must still come from an evaluation).
     func isEvaluationStep(planned: Int) -> Bool {
         let (start, interval) = (global.evalBatchStep[0], global.evalBatchStep[1])
-        return parts.eval != nil && (progress.step == planned || (progress.step >= start && progress.step % interval == 0))
+        return parts.eval != nil && (parts.dataParallel?.isLeader ?? true) && (progress.step == planned || (progress.step >= start && progress.step % interval == 0))
     }
 
     // MARK: - evaluation

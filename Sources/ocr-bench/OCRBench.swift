@@ -7,7 +7,8 @@ struct OCRBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr-bench",
         abstract: "Print speed and memory figures, compared with the last run.",
-        subcommands: [FoundationBench.self, TrainingBench.self, DetectionBench.self, ModelBench.self, OnnxBench.self])
+        subcommands: [FoundationBench.self, TrainingBench.self, DetectionBench.self, ModelBench.self, OnnxBench.self,
+                      DataParallelBench.self])
 
     static func main() {
         ProcessSetup.prepare()

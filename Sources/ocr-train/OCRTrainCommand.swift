@@ -15,10 +15,20 @@ struct OCRTrainCommand: ParsableCommand {
         The run directory (Global.save_model_dir) receives config.yml (the resolved config), metrics.jsonl,
         latest.h5 and best.h5. Resume: -o Global.checkpoints=RUN/latest.h5. Fine-tune: -o Global.pretrained_model=CKPT.h5
         (or a PaddleOCR .onnx file). `ocr-train import MODEL.onnx -c CFG --out CKPT.h5` converts a PaddleOCR model.
+        Data parallel: --nproc N, or torchrun --no-python --nproc_per_node N ocr-train -c ... (OCRKIT_DIST_TIMEOUT: seconds, default 1800).
         """,
         subcommands: [ImportCommand.self])
 
     @OptionGroup var options: ConfigOptions
+
+    @Option(help: ArgumentHelp("Train data-parallel on N local processes (Gloo); the global batch is N x batch_size_per_card. "
+                               + "Workers get torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT: one started by torchrun joins the same way.",
+                               valueName: "N"))
+    var nproc = 1
+
+    func validate() throws {
+        guard nproc >= 1 else { throw ValidationError("--nproc must be at least 1, got \(nproc)") }
+    }
 
     static func main() {
         ProcessSetup.prepare()
@@ -26,8 +36,19 @@ struct OCRTrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if nproc > 1 {
+            _ = try RunConfig(path: options.config, overrides: options.override)   // a bad config fails once, here
+            let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / nproc)
+            let args = DataParallelLauncher.workerArguments(Array(CommandLine.arguments.dropFirst()), threads: threads)
+            return try DataParallelLauncher.run(nproc: nproc, arguments: args, threadsPerRank: threads) {
+                FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            }
+        }
+        DataParallel.process = try DataParallel.join()        // torchrun's environment; nil alone
         let base = try RunConfig(path: options.config, overrides: options.override)
-        let printer = try ProgressPrinter(jsonlPath: base.global.saveModelDir + "/metrics.jsonl")
+        let leader = DataParallel.process?.isLeader ?? true
+        let printer = try ProgressPrinter(jsonlPath: leader ? base.global.saveModelDir + "/metrics.jsonl" : nil)
+        let events = DataParallel.leaderOnly(printer.handle)
         let stop = StopFlag()
         let signals = stop.installSignalHandlers()
         defer { withExtendedLifetime(signals) {} }
@@ -36,15 +57,15 @@ struct OCRTrainCommand: ParsableCommand {
         switch base.task {
         case .rec:
             let run = try RecognitionRunConfig(base)
-            progress = try run.makeTrainer(events: printer.handle).run(stop: stop, events: printer.handle)
+            progress = try run.makeTrainer(events: events).run(stop: stop, events: events)
             indicator = (run.metric.mainIndicator ?? .acc).rawValue
         case .cls:
             let run = try ClassificationRunConfig(base)
-            progress = try run.makeTrainer(events: printer.handle).run(stop: stop, events: printer.handle)
+            progress = try run.makeTrainer(events: events).run(stop: stop, events: events)
             indicator = "acc"
         case .det:
             let run = try DetectionRunConfig(base)
-            progress = try run.makeTrainer(events: printer.handle).run(stop: stop, events: printer.handle)
+            progress = try run.makeTrainer(events: events).run(stop: stop, events: events)
             indicator = "hmean"
         }
         if let best = progress.bestMetric {

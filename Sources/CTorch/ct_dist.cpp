@@ -1,0 +1,311 @@
+// Data-parallel collectives: LibTorch's own c10d (TCPStore + ProcessGroupGloo), no home-made
+// all-reduce. The only translation unit that includes the c10d and Gloo headers (they are heavy).
+// Debian's libtorch exports ProcessGroupGloo but its headers need the Gloo headers
+// (libgloo-dev) and the USE_C10D_GLOO switch the library was built with.
+#if !__has_include(<gloo/context.h>)
+#error "OCRKit: Gloo headers not found (needed by LibTorch's ProcessGroupGloo). Run scripts/setup.sh (installs libgloo-dev)."
+#endif
+#ifndef USE_C10D_GLOO
+#define USE_C10D_GLOO 1
+#endif
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <ATen/core/grad_mode.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <map>
+
+#include "ct_internal.hpp"
+#include "ctorch_dist.h"
+
+using ct::T;
+
+namespace {
+
+using Clock = std::chrono::milliseconds;
+
+Clock millis(double seconds) {
+  if (!(seconds > 0)) throw std::invalid_argument("timeout must be positive, got " + std::to_string(seconds) + " s");
+  return Clock(static_cast<int64_t>(seconds * 1000));
+}
+
+struct Store {
+  c10::intrusive_ptr<c10d::TCPStore> impl;
+};
+
+struct Group {
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> impl;
+  int rank, size;
+  double timeout;
+};
+
+Store &S(ct_store s) {
+  if (!s.ptr) throw std::invalid_argument("missing store (NULL handle)");
+  return *static_cast<Store *>(s.ptr);
+}
+Group &G(ct_process_group g) {
+  if (!g.ptr) throw std::invalid_argument("missing process group (NULL handle)");
+  return *static_cast<Group *>(g.ptr);
+}
+
+// "all_reduce (3 tensors; rank 1 of 2, timeout 30 s)": every message says which rank failed in which op.
+std::string label(const char *op, const Group *g, const std::string &what) {
+  std::ostringstream s;
+  s << op << " (" << what;
+  if (g) s << "; rank " << g->rank << " of " << g->size << ", timeout " << g->timeout << " s";
+  s << ")";
+  return s.str();
+}
+
+// Gloo reports a dead peer as a closed connection and a silent one as a timeout, naming only an
+// address; say what it means, and with two ranks which rank that is.
+std::string explain(const Group &g, const std::string &what) {
+  bool lost = what.find("Connection closed") != std::string::npos || what.find("Connection reset") != std::string::npos ||
+              what.find("Timed out") != std::string::npos || what.find("timed out") != std::string::npos ||
+              what.find("Broken pipe") != std::string::npos;
+  if (!lost) return what;
+  std::string peer = g.size == 2 ? "rank " + std::to_string(1 - g.rank) : "a peer rank";
+  return what + " - " + peer + " exited or stopped answering";
+}
+
+std::vector<at::Tensor> tensors(const ct_tensor *ts, int64_t n) {
+  if (n > 0 && !ts) throw std::invalid_argument("NULL tensor list");
+  std::vector<at::Tensor> v;
+  v.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; i++) v.push_back(T(ts[i]));
+  return v;
+}
+
+// Consecutive runs of same-dtype tensors of at most `cap` bytes (order kept within a dtype).
+std::vector<std::vector<at::Tensor>> buckets(const std::vector<at::Tensor> &ts, int64_t cap) {
+  if (cap <= 0) cap = 25 * 1024 * 1024;
+  std::map<at::ScalarType, std::vector<std::vector<at::Tensor>>> by;
+  std::map<at::ScalarType, int64_t> filled;
+  for (const auto &t : ts) {
+    auto &list = by[t.scalar_type()];
+    int64_t bytes = t.numel() * static_cast<int64_t>(t.element_size());
+    if (list.empty() || filled[t.scalar_type()] + bytes > cap) {
+      list.emplace_back();
+      filled[t.scalar_type()] = 0;
+    }
+    list.back().push_back(t);
+    filled[t.scalar_type()] += bytes;
+  }
+  std::vector<std::vector<at::Tensor>> out;
+  for (auto &kv : by)
+    for (auto &b : kv.second) out.push_back(std::move(b));
+  return out;
+}
+
+at::Tensor flatten(const std::vector<at::Tensor> &bucket) {
+  std::vector<at::Tensor> flat;
+  flat.reserve(bucket.size());
+  for (const auto &t : bucket) flat.push_back(t.reshape({-1}));
+  return at::cat(flat);
+}
+
+void unflatten(const at::Tensor &flat, const std::vector<at::Tensor> &bucket) {
+  int64_t offset = 0;
+  for (const auto &t : bucket) {
+    t.copy_(flat.narrow(0, offset, t.numel()).view(t.sizes()));
+    offset += t.numel();
+  }
+}
+
+void wait_all(const std::vector<c10::intrusive_ptr<c10d::Work>> &works) {
+  // Wait for every launched bucket even after a failure, so none still runs on freed memory.
+  std::exception_ptr first;
+  for (const auto &w : works) {
+    try {
+      w->wait();
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  if (first) std::rethrow_exception(first);
+}
+
+// Runs a collective, rewriting Gloo's messages (see explain).
+template <class F>
+void guarded(const Group &g, F body) {
+  try {
+    body();
+  } catch (const c10::Error &e) {
+    throw std::runtime_error(explain(g, e.what_without_backtrace()));
+  } catch (const std::exception &e) {
+    throw std::runtime_error(explain(g, e.what()));
+  }
+}
+
+void all_reduce(Group &g, const std::vector<at::Tensor> &ts, ct_dist_reduce op, int64_t cap) {
+  if (op != CT_DIST_SUM && op != CT_DIST_AVERAGE) throw std::invalid_argument("unknown ct_dist_reduce");
+  at::NoGradGuard no_grad;
+  auto bs = buckets(ts, cap);
+  std::vector<at::Tensor> flats;
+  std::vector<c10::intrusive_ptr<c10d::Work>> works;
+  for (const auto &b : bs) {
+    if (op == CT_DIST_AVERAGE && !at::isFloatingType(b.front().scalar_type()))
+      throw std::invalid_argument(std::string("cannot average ") + c10::toString(b.front().scalar_type()) + " tensors");
+    flats.push_back(flatten(b));
+  }
+  guarded(g, [&] {
+    for (auto &f : flats) {
+      std::vector<at::Tensor> one{f};
+      works.push_back(g.impl->allreduce(one, c10d::AllreduceOptions{c10d::ReduceOp::SUM}));
+    }
+    wait_all(works);
+  });
+  for (size_t i = 0; i < bs.size(); i++) {
+    if (op == CT_DIST_AVERAGE) flats[i].div_(g.size);
+    unflatten(flats[i], bs[i]);
+  }
+}
+
+// Like ct::fail, for ops whose description is already a full sentence head: "op (details): what".
+int fail(ct_error *err, const std::string &op, const char *what) {
+  if (err) {
+    std::string m = op + ": " + what;
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    std::free(err->message);
+    err->message = strdup(m.c_str());
+  }
+  return 1;
+}
+
+}  // namespace
+
+// CT_TRY ... CT_DIST_CATCH(name): CT_CATCH without a tensor list (the name says what was involved).
+#define CT_DIST_CATCH(name)                                   \
+  return 0;                                                   \
+  }                                                           \
+  catch (const c10::Error &e) {                               \
+    return fail(err, name, e.what_without_backtrace());       \
+  }                                                           \
+  catch (const std::exception &e) {                           \
+    return fail(err, name, e.what());                         \
+  }                                                           \
+  catch (...) {                                               \
+    return fail(err, name, "unknown C++ exception");          \
+  }
+
+extern "C" {
+
+int ct_store_tcp(ct_store *out, const char *host, int port, bool is_server, int world_size, double timeout_seconds,
+                 ct_error *err) {
+  std::string op = "store_tcp(" + std::string(host ? host : "NULL") + ":" + std::to_string(port) +
+                   (is_server ? ", hosting" : "") + ")";
+  CT_TRY
+    if (!host) throw std::invalid_argument("missing host");
+    if (port < 0 || port > 65535) throw std::invalid_argument("port out of range");
+    if (world_size < 1) throw std::invalid_argument("world size must be at least 1");
+    c10d::TCPStoreOptions o;
+    o.port = static_cast<std::uint16_t>(port);
+    o.isServer = is_server;
+    o.numWorkers = static_cast<size_t>(world_size);
+    o.waitWorkers = false;  // the process group's rendezvous waits for the ranks, under its own timeout
+    o.timeout = millis(timeout_seconds);
+    *out = ct_store{new Store{c10::make_intrusive<c10d::TCPStore>(host, o)}};
+  CT_DIST_CATCH(op)
+}
+
+void ct_store_free(ct_store store) { delete static_cast<Store *>(store.ptr); }
+
+int ct_store_port(ct_store store) {
+  if (!store.ptr) return -1;
+  try {
+    return static_cast<Store *>(store.ptr)->impl->getPort();
+  } catch (...) {
+    return -1;
+  }
+}
+
+int ct_process_group_new(ct_process_group *out, ct_store store, const char *prefix, int rank, int world_size,
+                         double timeout_seconds, ct_error *err) {
+  std::string op = "process_group_new (rank " + std::to_string(rank) + " of " + std::to_string(world_size) + ", gloo)";
+  CT_TRY
+    if (world_size < 1) throw std::invalid_argument("world size must be at least 1");
+    if (rank < 0 || rank >= world_size) throw std::invalid_argument("rank out of range");
+    // A peer that dies mid-send must give this rank an error, not kill it with SIGPIPE (Python,
+    // torchrun's usual host, ignores SIGPIPE from startup; a Swift program does not).
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+    c10::intrusive_ptr<c10d::Store> s = S(store).impl;
+    if (prefix && *prefix) s = c10::make_intrusive<c10d::PrefixStore>(prefix, s);
+    auto options = c10d::ProcessGroupGloo::Options::create(millis(timeout_seconds));
+    // GLOO_SOCKET_IFNAME picks the interface, as in torch.distributed; otherwise the address this
+    // host's name resolves to (loopback when it resolves to nothing usable).
+    const char *ifname = std::getenv("GLOO_SOCKET_IFNAME");
+    options->devices.push_back(ifname && *ifname ? c10d::ProcessGroupGloo::createDeviceForInterface(ifname)
+                                                 : c10d::ProcessGroupGloo::createDefaultDevice());
+    options->threads = 2;
+    auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(s, rank, world_size, options);
+    *out = ct_process_group{new Group{pg, rank, world_size, timeout_seconds}};
+  CT_DIST_CATCH(op)
+}
+
+void ct_process_group_free(ct_process_group pg) {
+  try {
+    delete static_cast<Group *>(pg.ptr);
+  } catch (...) {
+  }
+}
+
+int ct_process_group_rank(ct_process_group pg) { return pg.ptr ? static_cast<Group *>(pg.ptr)->rank : -1; }
+int ct_process_group_size(ct_process_group pg) { return pg.ptr ? static_cast<Group *>(pg.ptr)->size : -1; }
+
+int ct_all_reduce(ct_process_group pg, const ct_tensor *ts, int64_t n, ct_dist_reduce op, int64_t bucket_bytes,
+                  ct_error *err) {
+  std::string name = label("all_reduce", static_cast<Group *>(pg.ptr), std::to_string(n) + " tensors");
+  CT_TRY
+    all_reduce(G(pg), tensors(ts, n), op, bucket_bytes);
+  CT_DIST_CATCH(name)
+}
+
+int ct_all_reduce_grads(ct_process_group pg, const ct_tensor *params, int64_t n, ct_dist_reduce op,
+                        int64_t bucket_bytes, ct_error *err) {
+  std::string name = label("all_reduce_grads", static_cast<Group *>(pg.ptr), std::to_string(n) + " parameters");
+  CT_TRY
+    std::vector<at::Tensor> grads;
+    for (auto &p : tensors(params, n)) {
+      if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);
+      grads.push_back(p.grad());
+    }
+    all_reduce(G(pg), grads, op, bucket_bytes);
+  CT_DIST_CATCH(name)
+}
+
+int ct_broadcast(ct_process_group pg, const ct_tensor *ts, int64_t n, int root, ct_error *err) {
+  std::string name = label("broadcast", static_cast<Group *>(pg.ptr), std::to_string(n) + " tensors from rank " + std::to_string(root));
+  CT_TRY
+    Group &g = G(pg);
+    if (root < 0 || root >= g.size) throw std::invalid_argument("root rank out of range");
+    at::NoGradGuard no_grad;
+    auto bs = buckets(tensors(ts, n), 0);
+    std::vector<at::Tensor> flats;
+    for (const auto &b : bs) flats.push_back(flatten(b));
+    guarded(g, [&] {
+      std::vector<c10::intrusive_ptr<c10d::Work>> works;
+      for (auto &f : flats) {
+        std::vector<at::Tensor> one{f};
+        c10d::BroadcastOptions o;
+        o.rootRank = root;
+        works.push_back(g.impl->broadcast(one, o));
+      }
+      wait_all(works);
+    });
+    for (size_t i = 0; i < bs.size(); i++) unflatten(flats[i], bs[i]);
+  CT_DIST_CATCH(name)
+}
+
+int ct_barrier(ct_process_group pg, ct_error *err) {
+  std::string name = label("barrier", static_cast<Group *>(pg.ptr), "all ranks");
+  CT_TRY
+    Group &g = G(pg);
+    guarded(g, [&] { g.impl->barrier()->wait(); });
+  CT_DIST_CATCH(name)
+}
+
+}  // extern "C"

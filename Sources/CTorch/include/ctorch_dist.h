@@ -1,0 +1,59 @@
+// ctorch_dist.h - data-parallel collectives over LibTorch's c10d (Gloo on CPUs). Pure C, same
+// rules as ctorch.h: handles written through out-parameters are owned by the caller (+1) and
+// released with their _free function; inputs are borrowed; every entry point returns 0 or fills
+// *err with a message naming the op, this rank and the world size. A peer that dies or stops
+// answering makes the waiting collective fail within the group's timeout - never a hang, never
+// an abort.
+//
+// One group serves one thread at a time: every rank must call the collectives in the same order
+// (as in torch.distributed). Swift imports this header through the module's umbrella directory.
+#ifndef CTORCH_DIST_H
+#define CTORCH_DIST_H
+
+#include "ctorch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct { void *ptr; } ct_store;
+typedef struct { void *ptr; } ct_process_group;
+
+// CT_DIST_AVERAGE: the sum divided by the world size (gradient averaging).
+typedef enum { CT_DIST_SUM, CT_DIST_AVERAGE } ct_dist_reduce;
+
+// A TCP key-value store at host:port (torchrun's MASTER_ADDR / MASTER_PORT). is_server: host it
+// here (rank 0 without torchrun); port 0 then picks a free port (read it with ct_store_port).
+// Clients retry connecting until timeout_seconds.
+int ct_store_tcp(ct_store *out, const char *host, int port, bool is_server, int world_size,
+                 double timeout_seconds, ct_error *err);
+void ct_store_free(ct_store store);                 // NULL-safe
+int ct_store_port(ct_store store);                  // the port actually used; -1 for a NULL handle
+
+// A Gloo process group of world_size ranks meeting in `store` under key prefix `prefix` (torchrun
+// workers use "/worker/attempt_N"; "" for none). Blocks until every rank has joined or the timeout
+// passes. The timeout also bounds every collective on the group.
+int ct_process_group_new(ct_process_group *out, ct_store store, const char *prefix, int rank, int world_size,
+                         double timeout_seconds, ct_error *err);
+void ct_process_group_free(ct_process_group pg);    // NULL-safe
+int ct_process_group_rank(ct_process_group pg);     // -1 for a NULL handle
+int ct_process_group_size(ct_process_group pg);     // -1 for a NULL handle
+
+// In place on every rank: each tensor becomes the sum (or average) of that tensor over the ranks.
+// Tensors are flattened into buckets of at most bucket_bytes per dtype (0: 25 MiB, as PyTorch's
+// DDP) so a model's hundred tensors cost a few calls. Shapes must agree across ranks.
+int ct_all_reduce(ct_process_group pg, const ct_tensor *ts, int64_t n, ct_dist_reduce op, int64_t bucket_bytes,
+                  ct_error *err);
+// The same on the gradients of `params`; a parameter without a gradient on this rank gets a zero
+// one first, so every rank sends the same list (and ends with the same gradients).
+int ct_all_reduce_grads(ct_process_group pg, const ct_tensor *params, int64_t n, ct_dist_reduce op,
+                        int64_t bucket_bytes, ct_error *err);
+// In place: every rank's tensors get root's values (bucketed like ct_all_reduce).
+int ct_broadcast(ct_process_group pg, const ct_tensor *ts, int64_t n, int root, ct_error *err);
+// Returns once every rank has called it (or fails at the timeout).
+int ct_barrier(ct_process_group pg, ct_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,218 @@
+import Foundation
+import NN
+import OCRCore
+import OCRData
+import OCRRun
+import Torch
+import XCTest
+@testable import OCRTrain
+
+/// Data-parallel training on the engine, in one process: two ranks on two threads, each with its
+/// own Gloo group over one TCP store, reading real synthetic lines through the tiny CI config's
+/// loader. Two ranks with batch b must end where one process with batch 2b ends.
+final class DataParallelTests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ddp-\(UUID().uuidString)")
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    static let tinyConfig = ShippedConfigTests.configsDirectory + "/ci/tiny_rec.yml"
+
+    /// configs/ci/tiny_rec.yml with 48 lines, `batch` per rank, batches built on the calling thread.
+    static func config(batch: Int) throws -> RecognitionRunConfig {
+        try RecognitionRunConfig(RunConfig(path: Self.tinyConfig, overrides: [
+            "Train.dataset.count=48", "Train.loader.batch_size_per_card=\(batch)", "Train.loader.num_workers=0",
+        ]))
+    }
+
+    /// Rank r's batch k is slice r of the single-process batch k with twice the batch size: same
+    /// lines, same augmentation, same pixels - in every epoch, also when starting mid-epoch.
+    func testRankSlicesMakeUpTheSingleProcessBatch() throws {
+        let whole = try Self.config(batch: 8), half = try Self.config(batch: 4)
+        let charset = try whole.charset()
+        let loader = try whole.makeLoader(whole.train, charset: charset, seed: 7)
+        let part = try half.makeLoader(half.train, charset: charset, seed: 7)
+        let shards = try (0..<2).map { try ShardedBatchStream(part, rank: $0, worldSize: 2) }
+        XCTAssertEqual(shards[0].batchesPerEpoch, 6)
+        XCTAssertEqual(loader.batchesPerEpoch, 6)
+        for (epoch, skip) in [(0, 0), (1, 4)] {
+            let stream = LineBatchStream(loader)
+            try stream.start(epoch: epoch, skipping: skip)
+            for s in shards { try s.start(epoch: epoch, skipping: skip) }
+            for k in skip..<6 {
+                let g = try XCTUnwrap(stream.next()), a = try XCTUnwrap(shards[0].next()), b = try XCTUnwrap(shards[1].next())
+                XCTAssertEqual([a.batch, b.batch], [4, 4])
+                XCTAssertEqual(a.texts + b.texts, g.texts, "epoch \(epoch) batch \(k)")
+                XCTAssertEqual(a.labels + b.labels, g.labels)
+                XCTAssertEqual([a.width, b.width], [g.width, g.width])
+                XCTAssertEqual(a.pixels + b.pixels, g.pixels, "epoch \(epoch) batch \(k): augmented pixels differ")
+            }
+            XCTAssertNil(try shards[0].next())
+            XCTAssertNil(try shards[1].next())
+        }
+        let (i0, i1) = (shards[0].indices(epoch: 0), shards[1].indices(epoch: 0))
+        XCTAssertEqual([i0.count, i1.count], [24, 24])
+        XCTAssertTrue(Set(i0).isDisjoint(with: i1))
+        XCTAssertNotEqual(shards[0].indices(epoch: 1), i0, "a new order each epoch")
+        // Too few lines for one global batch is an error that says why.
+        XCTAssertThrowsError(try ShardedBatchStream(part, rank: 0, worldSize: 13)) { XCTAssertTrue("\($0)".contains("fewer than one global batch"), "\($0)") }
+    }
+
+    /// The equivalence: 2 ranks x batch 4 vs 1 process x batch 8, 7 steps (warmup, cosine) of
+    /// AdamW with clipping after the average, and of SGD with momentum without clipping (which,
+    /// unlike Adam, would see a gradient summed instead of averaged). The ranks end bit-identical
+    /// to each other; against the single process they differ only by float32 summation order (two
+    /// half-batch means averaged vs one mean): limit 1e-5 on parameters, 1e-5 relative on the
+    /// logged losses. The model has no BatchNorm: with BatchNorm each rank normalises its own 4
+    /// lines (per-rank statistics), which is a different computation, not a rounding difference.
+    func testTwoRanksOfBatchBMatchOneProcessOfBatch2B() throws {
+        try checkEquivalence(optimizer: "AdamW", lr: 0.005, clip: 1)
+        try checkEquivalence(optimizer: "Momentum", lr: 1e-4, clip: nil)
+    }
+
+    func checkEquivalence(optimizer: String, lr: Double, clip: Double?) throws {
+        let steps = 7
+        let o = Optim(name: optimizer, lr: lr, clip: clip)
+        let dir = self.dir.appendingPathComponent(optimizer)
+        let single = try Self.train(batch: 8, steps: steps, optimizer: o, dataParallel: nil, runDir: dir.appendingPathComponent("single").path)
+        let base = dir.path
+        let (r0, r1) = try twoRanks { rank, dp in
+            try Self.train(batch: 4, steps: steps, optimizer: o, dataParallel: dp, runDir: base + "/rank\(rank)")
+        }
+
+        XCTAssertEqual(r0.losses.count, steps)
+        XCTAssertEqual(r0.losses, r1.losses, "every rank logs the global batch's loss")
+        let lossDiff = zip(r0.losses, single.losses).map { abs($0 - $1) / max(abs($1), 1e-9) }.max() ?? .infinity
+        print("\(optimizer): losses: 2 ranks \(r0.losses.map { String(format: "%.5f", $0) }), 1 process \(single.losses.map { String(format: "%.5f", $0) }); "
+              + "max relative diff \(lossDiff) (limit 1e-5)")
+        XCTAssertLessThanOrEqual(lossDiff, 1e-5, optimizer)
+        XCTAssertGreaterThan(abs(single.losses.first! - single.losses.last!), 1e-3, "the model must actually train")
+
+        var rankDiff: Float = 0, singleDiff: Float = 0, moved: Float = 0
+        for (path, w) in single.state {
+            let (a, b, start) = (try XCTUnwrap(r0.state[path]), try XCTUnwrap(r1.state[path]), try XCTUnwrap(single.initial[path]))
+            rankDiff = max(rankDiff, zip(a, b).map { abs($0 - $1) }.max() ?? 0)
+            singleDiff = max(singleDiff, zip(a, w).map { abs($0 - $1) }.max() ?? 0)
+            moved = max(moved, zip(w, start).map { abs($0 - $1) }.max() ?? 0)
+        }
+        print("\(optimizer): parameters after \(steps) steps: max |rank0 - rank1| = \(rankDiff) (limit 0), max |2 ranks - 1 process| = \(singleDiff) "
+              + "(limit 1e-5), max |change| from the start = \(moved)")
+        XCTAssertEqual(rankDiff, 0, "\(optimizer): the ranks drifted apart")
+        XCTAssertLessThanOrEqual(singleDiff, 1e-5, optimizer)
+        XCTAssertGreaterThan(moved, 1e-3, optimizer)
+
+        // Rank 0 writes for the group; rank 1 writes nothing.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rank0/latest.h5").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rank1").path))
+    }
+
+    /// A stop asked of one rank only (its own Ctrl-C) stops both after the same step; rank 0
+    /// writes latest.h5 with the reason.
+    func testStopOnOneRankStopsBoth() throws {
+        let base = dir.path
+        let (r0, r1) = try twoRanks { rank, dp in
+            try Self.train(batch: 4, steps: 1000, optimizer: .init(name: "AdamW", lr: 0.001, clip: nil), dataParallel: dp,
+                           runDir: base + "/rank\(rank)", stopAt: rank == 1 ? 3 : nil)
+        }
+        XCTAssertEqual(r0.finished, "rank 1 was asked to stop@3")
+        XCTAssertEqual(r1.finished, "test stop on one rank@3")
+        XCTAssertEqual(r0.state, r1.state)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base + "/rank0/latest.h5"))
+    }
+
+    /// Global.train_minutes: the ranks' clocks differ, rank 0's plan is the one both follow.
+    func testTimeBudgetEndsBothRanksAtTheSameStep() throws {
+        let base = dir.path
+        let (r0, r1) = try twoRanks { rank, dp in
+            try Self.train(batch: 4, steps: 1_000_000, optimizer: .init(name: "AdamW", lr: 0.001, clip: nil), dataParallel: dp,
+                           runDir: base + "/rank\(rank)", trainMinutes: 0.03)
+        }
+        print("time budget: rank 0 \(r0.finished), rank 1 \(r1.finished)")
+        XCTAssertTrue(r0.finished.hasPrefix("time budget"), r0.finished)
+        XCTAssertEqual(r0.losses.count, r1.losses.count)
+        XCTAssertEqual(r0.state, r1.state)
+        XCTAssertGreaterThan(r0.losses.count, 2)
+    }
+
+    /// Runs `body` as ranks 0 and 1 on two threads, each with its own group over one TCP store.
+    func twoRanks(_ body: @escaping @Sendable (Int, DataParallel) throws -> Run) throws -> (Run, Run) {
+        let store = try TCPStore(host: "127.0.0.1", port: 0, isServer: true, worldSize: 2, timeoutSeconds: 120)
+        let box = RankResults()
+        let threads = (0..<2).map { rank in
+            Thread {
+                do {
+                    let s = rank == 0 ? store : try TCPStore(host: "127.0.0.1", port: store.port, isServer: false, worldSize: 2,
+                                                             timeoutSeconds: 120)
+                    let dp = DataParallel(group: try ProcessGroup(store: s, rank: rank, worldSize: 2, timeoutSeconds: 120))
+                    box.set(rank, .success(try body(rank, dp)))
+                } catch {
+                    box.set(rank, .failure(error))
+                }
+                box.done.signal()
+            }
+        }
+        threads.forEach { $0.start() }
+        for _ in 0..<2 { XCTAssertEqual(box.done.wait(timeout: .now() + 600), .success, "a rank hung") }
+        return (try box.get(0), try box.get(1))
+    }
+
+    struct Optim: Sendable {
+        var name: String, lr: Double, clip: Double?
+    }
+
+    struct Run {
+        var state: [String: [Float]], initial: [String: [Float]], losses: [Double]
+        /// "reason@step" of the finished event.
+        var finished: String
+    }
+
+    final class RankResults: @unchecked Sendable {
+        let lock = NSLock(), done = DispatchSemaphore(value: 0)
+        var results: [Int: Result<Run, any Error>] = [:]
+        func set(_ rank: Int, _ r: Result<Run, any Error>) { lock.withLock { results[rank] = r } }
+        func get(_ rank: Int) throws -> Run { try XCTUnwrap(lock.withLock { results[rank] }).get() }
+    }
+
+    /// Trains the tiny recogniser on the tiny config's lines; returns its weights and logged losses.
+    static func train(batch: Int, steps: Int, optimizer: Optim, dataParallel: DataParallel?, runDir: String,
+                      stopAt: Int? = nil, trainMinutes: Double? = nil) throws -> Run {
+        let run = try config(batch: batch)
+        let charset = try run.charset()
+        let model = try TinyRecognizer(classes: charset.classCount)
+        // Fixed weights, not LibTorch's global generator: the ranks' threads would race on it.
+        for (i, p) in model.namedParameters().enumerated() {
+            var rng = SplitMix64(seed: 99, UInt64(i))
+            try p.tensor.copy(from: try Tensor((0..<p.tensor.count).map { _ in Float.random(in: -0.3...0.3, using: &rng) },
+                                               shape: p.tensor.shape))
+        }
+        let initial = try Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.path, try $0.tensor.toArray(Float.self)) })
+        var g = run.global
+        g.maxSteps = steps
+        g.saveModelDir = runDir
+        g.emaDecay = nil
+        g.printBatchStep = 1
+        g.evalBatchStep = [1000, 1000]
+        g.trainMinutes = trainMinutes
+        var o = run.optimizer
+        o.name = optimizer.name
+        o.lr.learningRate = optimizer.lr
+        o.clipNorm = optimizer.clip
+        let loader = try run.makeLoader(run.train, charset: charset, seed: g.seed)
+        var parts = Trainer<RecognitionTask>.Parts(model: model, global: g, optimizer: o, resolvedConfig: "x: 1\n", preprocess: "p",
+                                                   train: LineBatchStream(loader), eval: nil)
+        parts.dataParallel = dataParallel
+        let trainer = try Trainer(task: RecognitionTask(forward: { try model($0) }, charset: charset), parts: parts) { _ in }
+        var losses: [Double] = [], finished = ""
+        let stop = StopFlag()
+        _ = try trainer.run(stop: stop) { e in
+            if case .step(let s) = e {
+                losses.append(s.loss)
+                if s.step == stopAt { stop.request("test stop on one rank") }
+            }
+            if case .finished(let why, let step) = e { finished = "\(why)@\(step)" }
+        }
+        let state = try Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.path, try $0.tensor.toArray(Float.self)) })
+        return Run(state: state, initial: initial, losses: losses, finished: finished)
+    }
+}
