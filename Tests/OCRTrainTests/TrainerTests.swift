@@ -102,7 +102,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(finished.contains("time budget"), finished)
         XCTAssertLessThan(seconds, 10, "a 1.2 s budget took \(seconds) s")
         let last = try XCTUnwrap(steps.last)
-        XCTAssertGreaterThan(last.step, 20)
+        XCTAssertGreaterThan(last.step, 4, "enough steps to see the schedule laid over the budget (a busy machine runs few)")
         XCTAssertEqual(last.totalSteps, last.step)
         XCTAssertLessThan(last.learningRate, 0.05 * OptimizerConfig().lr.learningRate, "rate not annealed: \(last.learningRate)")
         let middle = steps[steps.count / 2]
