@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="$PWD/.deps/pyvenv"
 # onnxruntime matches the library setup.sh takes from the same wheel; onnx supports opset 17 / IR 8.
-PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3")
+# rapidocr-onnxruntime: the reference whole-page pipeline OCRInferenceTests' PageReader is checked
+# against (the wheel setup.sh takes PaddleOCR's models from).
+PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4)
 STAMP="$VENV/.ocrkit-pins"
 log() { printf '\033[1mtest-venv:\033[0m %s\n' "$*"; }
 
