@@ -131,7 +131,7 @@ public struct PageReader: Sendable {
     }
 
     /// `2026-12-03 18:00:00` in UTC.
-    static func logTimestamp(_ date: Date) -> String {
+    public static func logTimestamp(_ date: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")

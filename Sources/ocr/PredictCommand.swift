@@ -126,9 +126,9 @@ struct PredictCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var failed = 0
         for path in files {
+            let file = reader.read(file: path, maxPixels: Int(maxMegapixels * 1e6))
             do {
-                let image = try PageImage.read(path, maxPixels: Int(maxMegapixels * 1e6))
-                let page = try reader.read(image)
+                let page = try file.result.get()
                 try printPage(path, page, encoder: encoder)
                 if timing {
                     // The log form: [2026-12-03 18:00:00] det: 12.34ms
@@ -136,7 +136,7 @@ struct PredictCommand: ParsableCommand {
                         + page.timings.logLines()
                     FileHandle.standardError.write(Data(log.map { $0 + "\n" }.joined().utf8))
                 }
-                if let drawing, let folder = draw {
+                if let drawing, let folder = draw, let image = file.image {
                     let out = (folder as NSString).appendingPathComponent(((path as NSString).lastPathComponent as NSString)
                         .deletingPathExtension + ".png")
                     try drawing.draw(image, lines: page.lines).encoded(as: .png).write(to: URL(fileURLWithPath: out))
