@@ -90,5 +90,24 @@ enum TestPages {
         lines.sorted { abs($0.y - $1.y) < 10 ? $0.x < $1.x : $0.y < $1.y }
     }
 
+    /// Pages from OCRData's `SyntheticPages` (rotated blocks, perspective, paper, blur and noise as
+    /// its defaults draw them), `count` of them, 960 x 960 (within RapidOCR's 960 limit too).
+    static func syntheticPages(count: Int, seed: UInt64 = 5) throws -> [(name: String, image: Image)] {
+        let dir = try Fixtures.scratchDirectory("synth-corpus")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let corpus = dir + "/corpus.txt"
+        try """
+            The quick brown fox jumps over the lazy dog while invoices, receipts and forms pile up on the desk.
+            Total amount due on delivery; please sign here and return the copy to the sender before Friday.
+            Shipping address: North Street, Building seven, second floor, room twelve, Springfield.
+            Invoice 2026-11-26 order 4711 quantity 12 price 42.00 EUR
+            """.write(toFile: corpus, atomically: true, encoding: .utf8)
+        var config = SyntheticPagesConfig(fonts: [font, "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"], corpus: corpus)
+        config.count = count
+        config.seed = seed
+        let pages = try SyntheticPages(config: config)
+        return try (0..<count).map { ("synthetic-\($0)", try pages.render(index: $0, seed: seed).image) }
+    }
+
     static func withoutSpaces(_ s: String) -> String { s.filter { !$0.isWhitespace } }
 }
