@@ -121,10 +121,17 @@ struct PredictCommand: ParsableCommand {
             report("models: det \(m.detector), cls \(m.classifier ?? "none"), rec \(m.recognizer); "
                    + "ONNX Runtime \(InferenceSession.runtimeVersion), loaded in \(String(format: "%.0f", loadSeconds * 1000)) ms")
         }
-        let files = try ImageFiles.expand(images)
+        // A missing file or an empty folder is reported like a bad page: the other pages still run.
+        var files = [String](), missing = 0
+        for argument in images {
+            do { files += try ImageFiles.expand([argument]) } catch {
+                missing += 1
+                report("\(error)")
+            }
+        }
+        var failed = missing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var failed = 0
         for path in files {
             let file = reader.read(file: path, maxPixels: Int(maxMegapixels * 1e6))
             do {
@@ -148,7 +155,7 @@ struct PredictCommand: ParsableCommand {
             }
         }
         if failed > 0 {
-            report("\(failed) of \(files.count) images could not be read")
+            report("\(failed) of \(files.count + missing) images could not be read")
             throw ExitCode.failure
         }
     }
