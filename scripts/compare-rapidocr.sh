@@ -3,7 +3,9 @@
 # inference defaults by Tests/OCRInferenceTests/Python/rapidocr_pages.py) on the same images:
 # per page, the lines each found, box IoU (shapely) and whether the texts agree. Needs the test
 # venv (scripts/test-venv.sh) and a built `ocr`. RapidOCR's detector limit equals PaddleOCR's 960
-# only for pages whose longer side is under 960 px; larger pages may differ for that reason alone.
+# only for pages whose longer side is under 960 px (then 1500, 2000: pass --det-limit-side-len to
+# match), and it shrinks pages over 2000 px before everything (crops included), which PaddleOCR
+# does not do; larger pages may differ for those reasons alone.
 #   usage: scripts/compare-rapidocr.sh PAGE.png... [-- extra ocr predict options]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import OCRCore
 import OCRPostprocess
+import OCRPreprocess
 
 /// Reads whole pages: detection, reading order, crops, the angle classifier, recognition -
 /// PaddleOCR's `TextSystem` (tools/infer/predict_system.py), which RapidOCR 1.4.4 follows:
@@ -86,9 +87,16 @@ public struct PageReader: Sendable {
 
     /// Opens the three models, each with `options`. Batches of 6 crops for the classifier and the
     /// recogniser, as PaddleOCR's `cls_batch_num` and `rec_batch_num`. Errors name the file.
+    /// `detResize` replaces the detector model's own resize.
     public init(models: PageModels, options: InferenceSession.Options = .init(), batchSize: Int = 6,
-                postprocess: DBPostProcessOptions = DBPostProcessOptions(), dropScore: Float = 0.5) throws {
-        try self.init(detector: TextDetector(modelPath: models.detector, options: options, postprocess: postprocess),
+                detResize: DetResize? = nil, postprocess: DBPostProcessOptions = DBPostProcessOptions(),
+                dropScore: Float = 0.5) throws {
+        var detector = try TextDetector(modelPath: models.detector, options: options, postprocess: postprocess)
+        if let detResize {
+            do { try detResize.validate() } catch { throw InferenceError(.invalidInput, "\(error)") }
+            detector.resize = detResize
+        }
+        try self.init(detector: detector,
                       classifier: try models.classifier.map { try TextClassifier(modelPath: $0, options: options, batchSize: batchSize) },
                       recognizer: TextRecognizer(modelPath: models.recognizer, options: options, batchSize: batchSize),
                       dropScore: dropScore)

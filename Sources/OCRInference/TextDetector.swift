@@ -20,6 +20,9 @@ public struct TextDetector: Sendable {
     public var postprocess: DBPostProcessOptions
     /// Boxes whose width or height (as `int(norm)` of an edge) is at most this are dropped.
     public var minBoxSide = 3
+    /// The page resize: the model's (`info.resize`) unless set (PaddleOCR's `det_limit_side_len`
+    /// and `det_limit_type` options).
+    public var resize: DetResize
 
     public init(modelPath: String, options: InferenceSession.Options = .init(),
                 postprocess: DBPostProcessOptions = DBPostProcessOptions()) throws {
@@ -35,6 +38,7 @@ public struct TextDetector: Sendable {
         }
         self.session = session
         info = try DetectionModelInfo(session: session)
+        resize = info.resize
         self.postprocess = postprocess
     }
 
@@ -58,7 +62,7 @@ public struct TextDetector: Sendable {
         guard page.width > 0, page.height > 0 else { throw InferenceError(.invalidInput, "\(info.path): empty page") }
         let bgr = try page.colorOrder == .bgr ? page : page.converted(to: .bgr)
         let resized: DetResize.Resized
-        do { resized = try info.resize(bgr) } catch { throw InferenceError(.invalidInput, "\(info.path): resize: \(error)") }
+        do { resized = try resize(bgr) } catch { throw InferenceError(.invalidInput, "\(info.path): resize: \(error)") }
         let (w, h) = (resized.image.width, resized.image.height)
         let input = try FloatTensor(info.normalize(resized.image), shape: [1, 3, h, w])
         let out = try session.run([info.inputName: input], outputs: [info.outputName])[info.outputName]!

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import OCRInference
+import OCRPreprocess
 
 /// `ocr predict IMAGES_OR_DIRS...`: reads whole pages (detector, angle classifier, recogniser:
 /// `PageReader`), or, with only `--rec` (or `--lines`), text-line images with the recogniser alone.
@@ -61,6 +62,12 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Refuse pages larger than this many megapixels.")
     var maxMegapixels = Double(PageImage.defaultMaxPixels) / 1e6
 
+    @Option(help: "Detector resize limit in pixels (PaddleOCR's det_limit_side_len; default: the model's, 960 for PaddleOCR's).")
+    var detLimitSideLen: Int?
+
+    @Option(help: "How the limit applies: max (shrink pages whose longer side exceeds it), min (enlarge pages whose shorter side is below it), resize_long (PaddleOCR's det_limit_type; default: the model's, max for PaddleOCR's).")
+    var detLimitType: String?
+
     @Option(help: "Leave out lines read with a lower confidence (PaddleOCR's drop_score).")
     var dropScore: Float = 0.5
 
@@ -75,6 +82,11 @@ struct PredictCommand: ParsableCommand {
         guard !(json && tsv) else { throw ValidationError("--json and --tsv: choose one output format") }
         guard maxMegapixels > 0 else { throw ValidationError("--max-megapixels must be positive") }
         guard (0...1).contains(dropScore) else { throw ValidationError("--drop-score must be in 0...1") }
+        if let detLimitSideLen, detLimitSideLen < 1 { throw ValidationError("--det-limit-side-len must be positive") }
+        if let detLimitType, DetResize.LimitType(rawValue: detLimitType) == nil {
+            throw ValidationError("--det-limit-type '\(detLimitType)' is not one of "
+                                  + DetResize.LimitType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
         if lineMode {
             guard rec != nil else { throw ValidationError("--lines reads with the recogniser alone: name it with --rec") }
             guard det == nil, cls == nil, models == nil, draw == nil, !noCls else {
@@ -110,8 +122,13 @@ struct PredictCommand: ParsableCommand {
     func runPages() throws {
         let started = Date()
         let m = try pageModels()
+        var detResize: DetResize?
+        if detLimitSideLen != nil || detLimitType != nil {
+            // Either one alone keeps PaddleOCR's other default.
+            detResize = DetResize(mode: .limit(side: detLimitSideLen ?? 960, type: detLimitType.flatMap(DetResize.LimitType.init) ?? .max))
+        }
         let reader = try PageReader(models: m, options: .init(intraOpThreads: threads, interOpThreads: 1),
-                                    batchSize: batchSize ?? 6, dropScore: dropScore)
+                                    batchSize: batchSize ?? 6, detResize: detResize, dropScore: dropScore)
         let loadSeconds = Date().timeIntervalSince(started)
         let drawing = try draw.map { folder in
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -125,6 +125,15 @@ final class TextDetectorTests: XCTestCase {
         XCTAssertTrue(e?.message.contains("no OCRKit classifier metadata") == true, e?.message ?? "")
     }
 
+    /// PaddleOCR's det_limit_side_len / det_limit_type replace the model's resize.
+    func testResizeOverride() throws {
+        let reader = try PageReader(models: Self.models, detResize: DetResize(mode: .limit(side: 736, type: .min)))
+        XCTAssertEqual(reader.detector.resize.mode, .limit(side: 736, type: .min))
+        XCTAssertEqual(reader.detector.info.resize.mode, .limit(side: 960, type: .max))
+        let e = assertThrows(InferenceError.self) { try PageReader(models: Self.models, detResize: DetResize(mode: .limit(side: 0, type: .max))) }
+        XCTAssertTrue(e?.message.contains("limit_side_len") == true, e?.message ?? "")
+    }
+
     func testModelFolder() throws {
         let m = try PageModels.directory(TestPages.modelDirectory)
         XCTAssertEqual(m, Self.models)
