@@ -74,7 +74,14 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print to stderr how long each stage took.")
     var timing = false
 
-    var lineMode: Bool { lines || (rec != nil && det == nil && models == nil && cls == nil) }
+    /// Options that only pages have; any of them means pages.
+    var pageOptions: [String] {
+        [(det != nil, "--det"), (cls != nil, "--cls"), (models != nil, "--models"), (noCls, "--no-cls"), (draw != nil, "--draw"),
+         (detLimitSideLen != nil, "--det-limit-side-len"), (detLimitType != nil, "--det-limit-type")].filter(\.0).map(\.1)
+    }
+
+    /// Lines with --lines, or when --rec is the only model option.
+    var lineMode: Bool { lines || (rec != nil && pageOptions.isEmpty) }
 
     func validate() throws {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -89,8 +96,8 @@ struct PredictCommand: ParsableCommand {
         }
         if lineMode {
             guard rec != nil else { throw ValidationError("--lines reads with the recogniser alone: name it with --rec") }
-            guard det == nil, cls == nil, models == nil, draw == nil, !noCls else {
-                throw ValidationError("--lines reads line images with --rec only; leave out --det, --cls, --models, --draw, --no-cls")
+            guard pageOptions.isEmpty else {
+                throw ValidationError("--lines reads line images with --rec alone; leave out " + pageOptions.joined(separator: ", "))
             }
         }
     }
