@@ -3,7 +3,8 @@ import Imaging
 
 /// Reading a page image file for the page pipeline: any 8- or 16-bit grey, BGR or BGRA file
 /// OpenCV decodes becomes a BGR page; transparency is laid over white (text drawn on a transparent
-/// background would otherwise turn into black on black). Refused, each with an
+/// background would otherwise turn into black on black). A JPEG's EXIF orientation is applied
+/// (other formats are decoded as stored, where OpenCV does not apply it). Refused, each with an
 /// `InferenceError(.image)` naming the file: an empty file, one larger than `maxPixels` (checked in
 /// the header before decoding when the format is known), a truncated JPEG, and anything OpenCV
 /// cannot decode.

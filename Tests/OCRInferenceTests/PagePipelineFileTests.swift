@@ -85,6 +85,21 @@ final class PagePipelineFileTests: XCTestCase {
         XCTAssertTrue(missing?.message.hasPrefix(dir + "/nope.png: cannot be read") == true, missing?.message ?? "")
     }
 
+    /// A JPEG stored turned with EXIF orientation 6 ("turn 90 degrees clockwise to show") is read upright.
+    func testJPEGExifOrientationIsApplied() throws {
+        let (image, _) = try TestPages.page(width: 320, height: 120, lines: [TestPages.Placed(text: "upright", x: 20, y: 30)])
+        let stored = try TextCrop.rotatedCounterClockwise(image).encoded(as: .jpeg(quality: 95))
+        // APP1 Exif, big-endian TIFF, one IFD entry: Orientation (0x0112), SHORT, 1, value 6.
+        let tiff: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]
+        let body: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
+        let app1: [UInt8] = [0xFF, 0xE1, UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body
+        let path = try write("exif6.jpg", Data([0xFF, 0xD8] + app1) + stored.dropFirst(2))
+        let page = try PageImage.read(path)
+        XCTAssertEqual([page.width, page.height], [320, 120])
+        let read = try TestPages.reader(classifier: false).read(page)
+        XCTAssertEqual(read.lines.map(\.text), ["upright"])
+    }
+
     func testHeaderSizes() throws {
         let image = try Image(width: 37, height: 23, colorOrder: .bgr, repeating: 200)
         XCTAssertEqual(ImageHeader.size(of: try image.encoded(as: .png)).map { [$0.width, $0.height] }, [37, 23])
