@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A Python environment for tests only: OCRExport's tests check exported files with the reference
-# ONNX checker and run them with Python's ONNX Runtime, independently of OCRKit's own code.
+# ONNX checker and run them with Python's ONNX Runtime, independently of OCRKit's own code;
+# OCRInferenceTests compare the page pipeline with RapidOCR's.
 # The product never uses Python. Idempotent: a second run finds the pinned versions and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."

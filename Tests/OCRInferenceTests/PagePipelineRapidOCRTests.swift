@@ -57,6 +57,7 @@ final class PagePipelineRapidOCRTests: XCTestCase {
             paths.append(path)
         }
         let reference = try rapidOCR(paths)
+        XCTAssertEqual(reference.version, "rapidocr_onnxruntime 1.4.4", "the venv's RapidOCR is not the pinned one: run scripts/test-venv.sh")
         let reader = try TestPages.reader()
         var worstIoU = 1.0, worstScore = 0.0, compared = 0
         for path in paths {
