@@ -43,6 +43,21 @@ final class PagePipelineTests: XCTestCase {
                        "without the classifier the turned line should not read: \(withoutCls.lines.map(\.text))")
     }
 
+    /// drop_score: lines below it are left out, the others kept in order.
+    func testDropScore() throws {
+        let base = try TestPages.reader()
+        let (_, image, _) = try TestPages.standardPages()[0]
+        let all = try PageReader(detector: base.detector, classifier: base.classifier, recognizer: base.recognizer, dropScore: 0).read(image)
+        XCTAssertEqual(all.lines.count, all.detected)
+        let cut = all.lines.map(\.confidence).sorted()[all.lines.count / 2]
+        let kept = try PageReader(detector: base.detector, classifier: base.classifier, recognizer: base.recognizer, dropScore: cut).read(image)
+        XCTAssertEqual(kept.lines, all.lines.filter { $0.confidence >= cut })
+        XCTAssertLessThan(kept.lines.count, all.lines.count)
+        XCTAssertNotNil(assertThrows(InferenceError.self) {
+            try PageReader(detector: base.detector, classifier: nil, recognizer: base.recognizer, dropScore: 1.5)
+        })
+    }
+
     func testEmptyPageGivesNoLines() throws {
         let white = try Image(width: 640, height: 480, colorOrder: .bgr, repeating: 255)
         let page = try TestPages.reader().read(white)
