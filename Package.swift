@@ -147,8 +147,9 @@ let package = Package(
         .testTarget(name: "OCRImportTests", dependencies: ["OCRImport", "OCRTrain", "OCRRun", "OCRInference", "OCRData", "Imaging"],
                     exclude: ["Python"]),
         .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCREval", "OCRPostprocess", "OCRTrain", "OCRCore", "Imaging"]),
+        // Python/: RapidOCR, the reference page pipeline (the venv of scripts/test-venv.sh).
         .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
-                    resources: [.copy("Fixtures")]),
+                    exclude: ["Python"], resources: [.copy("Fixtures")]),
         // Python/: the independent checker (onnx + onnxruntime from scripts/test-venv.sh).
         .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference", "OCRRun"], exclude: ["Python"]),
     ],

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # A Python environment for tests only: OCRExport's tests check exported files with the reference
-# ONNX checker and run them with Python's ONNX Runtime, independently of OCRKit's own code.
+# ONNX checker and run them with Python's ONNX Runtime, independently of OCRKit's own code;
+# OCRInferenceTests compare the page pipeline with RapidOCR's.
 # The product never uses Python. Idempotent: a second run finds the pinned versions and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="$PWD/.deps/pyvenv"
 # onnxruntime matches the library setup.sh takes from the same wheel; onnx supports opset 17 / IR 8.
-PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3")
+# rapidocr-onnxruntime: the reference whole-page pipeline OCRInferenceTests' PageReader is checked
+# against (the wheel setup.sh takes PaddleOCR's models from). opencv-python 4.x: its perspective
+# crops are byte-identical to the system OpenCV 4.6 that Imaging links; 5.x interpolates
+# differently (crops differ by up to 3 grey levels, enough to change low-confidence readings).
+PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4 opencv-python==4.12.0.88)
 STAMP="$VENV/.ocrkit-pins"
 log() { printf '\033[1mtest-venv:\033[0m %s\n' "$*"; }
 

@@ -2,9 +2,9 @@ import Foundation
 import Imaging
 import OCRPreprocess
 
-/// Everything needed to run an OCRKit text-line classifier (the angle classifier), read from its
-/// ONNX file's metadata (`ocrkit.kind = cls`, written by OCRExport's `ClassifierMetadata`): the
-/// labels in output order, the threshold, the input size and preprocessing (PaddleOCR's
+/// Everything needed to run a text-line classifier (the angle classifier), read from its ONNX
+/// file's metadata (`ocrkit.kind = cls`, written by OCRExport's `ClassifierMetadata`; PaddleOCR's
+/// metadata-free export gets PaddleOCR's defaults, see `+PaddleOCR`): the labels in output order, the threshold, the input size and preprocessing (PaddleOCR's
 /// `ClsResizeImg`: keep ratio, pad right to the fixed width), and the `probs` output.
 public struct ClassificationModelInfo: Sendable, Equatable {
     /// The model file (for messages).
@@ -37,6 +37,10 @@ public struct ClassificationModelInfo: Sendable, Equatable {
     public init(path: String, metadata m: [String: String], inputs: [TensorInfo], outputs: [TensorInfo]) throws {
         let r = MetadataReader(path: path, values: m, models: "classifiers")
         guard let kind = m["ocrkit.kind"] else {
+            if let paddle = ClassificationModelInfo(paddleOCRPath: path, metadata: m, inputs: inputs, outputs: outputs) {
+                self = paddle
+                return
+            }
             throw r.fail("no OCRKit classifier metadata (ocrkit.kind = cls, ...): export the classifier with ocr-export")
         }
         guard kind == "cls" else { throw r.fail("ocrkit.kind is '\(kind)', not 'cls': this model is not a text-line classifier") }

@@ -1,50 +1,219 @@
 import ArgumentParser
 import Foundation
+import Imaging
 import OCRInference
+import OCRPreprocess
 
-/// `ocr predict --rec MODEL.onnx IMAGES_OR_DIRS...`: reads text-line images with an ONNX recogniser.
+/// `ocr predict IMAGES_OR_DIRS...`: reads whole pages (detector, angle classifier, recogniser:
+/// `PageReader`), or, with only `--rec` (or `--lines`), text-line images with the recogniser alone.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Read text-line images with an ONNX recogniser (exported by OCRKit, or PaddleOCR's/RapidOCR's).",
+        abstract: "Read pages (det -> cls -> rec) or text-line images with ONNX models (OCRKit's, or PaddleOCR's/RapidOCR's).",
         discussion: """
-            Prints path<TAB>text<TAB>confidence per image (or one JSON object per line with --json). \
-            An image that cannot be read is reported on stderr and the others still run; the exit status is then 1.
+            Pages: PaddleOCR's PP-OCRv4 det + v2.0 cls + v4 rec from .deps/models unless --models or --det/--cls/--rec \
+            name others. Prints path<TAB>index<TAB>text<TAB>confidence<TAB>x1,y1 x2,y2 x3,y3 x4,y4 per line read (--tsv, \
+            the default), or one JSON object per image, {"path", "results": [{"text", "confidence", "text_region"}]} \
+            (--json). Per-stage times go to stderr with --timing.
+            Lines: with only --rec (or --lines), each image is one text line: path<TAB>text<TAB>confidence, or \
+            {"confidence", "path", "text"} with --json.
+            An image that cannot be read is reported on stderr naming it and the others still run; the exit status is then 1.
             """)
 
-    @Option(help: "The recogniser .onnx file: OCRKit metadata, or PaddleOCR's `character` list (e.g. .deps/models/ch_PP-OCRv4_rec_infer.onnx).")
-    var rec: String
-
-    @Argument(help: "Line images, or folders whose image files are read in name order.")
+    @Argument(help: "Images, or folders whose image files are read in name order.")
     var images: [String]
 
-    @Flag(help: "Print one JSON object per line: {\"confidence\", \"path\", \"text\"}.")
+    @Option(help: "A folder with the page models: det.onnx, cls.onnx, rec.onnx, or PaddleOCR's *_det_*, *_cls_*, *_rec_* names (default .deps/models).")
+    var models: String?
+
+    @Option(help: "The detector .onnx (overrides --models; with --rec and no --models, the classifier is --cls or none).")
+    var det: String?
+
+    @Option(help: "The angle classifier .onnx (overrides --models).")
+    var cls: String?
+
+    @Option(help: "The recogniser .onnx: OCRKit metadata, or PaddleOCR's `character` list. Alone, it reads line images.")
+    var rec: String?
+
+    @Flag(help: "Each image is one text line (the recogniser only); the default when --rec is the only model given.")
+    var lines = false
+
+    @Flag(help: "Pages without the angle classifier.")
+    var noCls = false
+
+    @Flag(help: "Print one JSON object per image.")
     var json = false
 
-    @Option(help: "Lines per model run (lines are sorted by aspect ratio first, so a batch pads little).")
-    var batchSize = 8
+    @Flag(help: "Print tab-separated values (the default).")
+    var tsv = false
+
+    @Option(help: "Write PATH_NAME.png per page into this folder: the page with its boxes beside the texts read.")
+    var draw: String?
+
+    @Option(help: "The font texts are drawn with (--draw).")
+    var font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+    @Option(help: "Crops (lines) per model run; crops are sorted by aspect ratio first. Default: 6 for pages (PaddleOCR's), 8 for lines.")
+    var batchSize: Int?
 
     @Option(help: "ONNX Runtime threads per operator (0: one per physical core).")
     var threads = 0
 
-    @Flag(help: "Print to stderr how long loading and reading took (ms per line).")
+    @Option(help: "Refuse pages larger than this many megapixels.")
+    var maxMegapixels = Double(PageImage.defaultMaxPixels) / 1e6
+
+    @Option(help: "Detector resize limit in pixels (PaddleOCR's det_limit_side_len; default: the model's, 960 for PaddleOCR's).")
+    var detLimitSideLen: Int?
+
+    @Option(help: "How the limit applies: max (shrink pages whose longer side exceeds it), min (enlarge pages whose shorter side is below it), resize_long (PaddleOCR's det_limit_type; default: the model's, max for PaddleOCR's).")
+    var detLimitType: String?
+
+    @Option(help: "Leave out lines read with a lower confidence (PaddleOCR's drop_score).")
+    var dropScore: Float = 0.5
+
+    @Flag(help: "Print to stderr how long each stage took.")
     var timing = false
 
-    func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (ONNX Runtime's default) or more") }
+    /// Options that only pages have; any of them means pages.
+    var pageOptions: [String] {
+        [(det != nil, "--det"), (cls != nil, "--cls"), (models != nil, "--models"), (noCls, "--no-cls"), (draw != nil, "--draw"),
+         (detLimitSideLen != nil, "--det-limit-side-len"), (detLimitType != nil, "--det-limit-type")].filter(\.0).map(\.1)
     }
 
-    /// One output line for --json.
+    /// Lines with --lines, or when --rec is the only model option.
+    var lineMode: Bool { lines || (rec != nil && pageOptions.isEmpty) }
+
+    func validate() throws {
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 (ONNX Runtime's default) or more") }
+        guard !(json && tsv) else { throw ValidationError("--json and --tsv: choose one output format") }
+        guard maxMegapixels > 0 else { throw ValidationError("--max-megapixels must be positive") }
+        guard (0...1).contains(dropScore) else { throw ValidationError("--drop-score must be in 0...1") }
+        if let detLimitSideLen, detLimitSideLen < 1 { throw ValidationError("--det-limit-side-len must be positive") }
+        if let detLimitType, DetResize.LimitType(rawValue: detLimitType) == nil {
+            throw ValidationError("--det-limit-type '\(detLimitType)' is not one of "
+                                  + DetResize.LimitType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if lineMode {
+            guard rec != nil else { throw ValidationError("--lines reads with the recogniser alone: name it with --rec") }
+            guard pageOptions.isEmpty else {
+                throw ValidationError("--lines reads line images with --rec alone; leave out " + pageOptions.joined(separator: ", "))
+            }
+        }
+    }
+
+    func run() throws {
+        if lineMode { try runLines() } else { try runPages() }
+    }
+
+    func report(_ message: String) { FileHandle.standardError.write(Data("ocr predict: \(message)\n".utf8)) }
+
+    // MARK: pages
+
+    /// --det and --rec (and --cls) as given; otherwise the models in --models (default
+    /// .deps/models), any of them replaced by --det, --cls or --rec.
+    func pageModels() throws -> PageModels {
+        var m: PageModels
+        if let det, let rec, models == nil {
+            m = PageModels(detector: det, classifier: cls, recognizer: rec)
+        } else {
+            m = try PageModels.directory(models ?? ".deps/models")
+            if let det { m.detector = det }
+            if let cls { m.classifier = cls }
+            if let rec { m.recognizer = rec }
+        }
+        if noCls { m.classifier = nil }
+        return m
+    }
+
+    func runPages() throws {
+        let started = Date()
+        let m = try pageModels()
+        var detResize: DetResize?
+        if detLimitSideLen != nil || detLimitType != nil {
+            // Either one alone keeps PaddleOCR's other default.
+            detResize = DetResize(mode: .limit(side: detLimitSideLen ?? 960, type: detLimitType.flatMap(DetResize.LimitType.init) ?? .max))
+        }
+        let reader = try PageReader(models: m, options: .init(intraOpThreads: threads, interOpThreads: 1),
+                                    batchSize: batchSize ?? 6, detResize: detResize, dropScore: dropScore)
+        let loadSeconds = Date().timeIntervalSince(started)
+        let drawing = try draw.map { folder in
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return try PageDrawing(fontPath: font)
+        }
+        if timing {
+            report("models: det \(m.detector), cls \(m.classifier ?? "none"), rec \(m.recognizer); "
+                   + "ONNX Runtime \(InferenceSession.runtimeVersion), loaded in \(String(format: "%.0f", loadSeconds * 1000)) ms")
+        }
+        // A missing file or an empty folder is reported like a bad page: the other pages still run.
+        var files = [String](), missing = 0
+        for argument in images {
+            do { files += try ImageFiles.expand([argument]) } catch {
+                missing += 1
+                report("\(error)")
+            }
+        }
+        var failed = missing
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for path in files {
+            let file = reader.read(file: path, maxPixels: Int(maxMegapixels * 1e6))
+            do {
+                let page = try file.result.get()
+                try printPage(path, page, encoder: encoder)
+                if timing {
+                    // The log form: [2026-12-03 18:00:00] det: 12.34ms
+                    let log = ["[\(PageReader.logTimestamp(Date()))] \(path): \(page.lines.count) lines (\(page.detected) boxes)"]
+                        + page.timings.logLines()
+                    FileHandle.standardError.write(Data(log.map { $0 + "\n" }.joined().utf8))
+                }
+                if let drawing, let folder = draw, let image = file.image {
+                    let out = (folder as NSString).appendingPathComponent(((path as NSString).lastPathComponent as NSString)
+                        .deletingPathExtension + ".png")
+                    try drawing.draw(image, lines: page.lines).encoded(as: .png).write(to: URL(fileURLWithPath: out))
+                }
+            } catch {
+                failed += 1
+                let message = "\(error)"
+                report(message.hasPrefix(path) ? message : "\(path): \(message)")
+            }
+        }
+        if failed > 0 {
+            report("\(failed) of \(files.count + missing) images could not be read")
+            throw ExitCode.failure
+        }
+    }
+
+    /// One JSON object per page, {"path", "results"}: PaddleOCR's serving result for the page.
+    struct PageOutput: Encodable {
+        var path: String
+        var results: [PageReader.Line]
+    }
+
+    func printPage(_ path: String, _ page: PageReader.Page, encoder: JSONEncoder) throws {
+        if json {
+            print(String(decoding: try encoder.encode(PageOutput(path: path, results: page.lines)), as: UTF8.self))
+            return
+        }
+        for (i, line) in page.lines.enumerated() {
+            let region = line.textRegion.map { "\($0[0]),\($0[1])" }.joined(separator: " ")
+            print("\(path)\t\(i)\t\(line.text)\t\(String(format: "%.5f", line.confidence))\t\(region)")
+        }
+    }
+
+    // MARK: lines
+
+    /// One output line for --json in line mode.
     struct Line: Encodable {
         var path: String
         var text: String
         var confidence: Float
     }
 
-    func run() throws {
+    func runLines() throws {
+        let batchSize = self.batchSize ?? 8
         let started = Date()
-        let recognizer = try TextRecognizer(modelPath: rec, options: .init(intraOpThreads: threads, interOpThreads: 1),
+        let recognizer = try TextRecognizer(modelPath: rec!, options: .init(intraOpThreads: threads, interOpThreads: 1),
                                             batchSize: batchSize)
         let loadSeconds = Date().timeIntervalSince(started)
         let files = try ImageFiles.expand(images)
@@ -62,7 +231,7 @@ struct PredictCommand: ParsableCommand {
                 switch file.result {
                 case .failure(let error):
                     failed += 1
-                    FileHandle.standardError.write(Data("ocr predict: \(error)\n".utf8))
+                    report("\(error)")
                 case .success(let r) where json:
                     read += 1
                     print(String(decoding: try encoder.encode(Line(path: file.path, text: r.text, confidence: r.confidence)), as: UTF8.self))
@@ -74,12 +243,12 @@ struct PredictCommand: ParsableCommand {
         }
         if timing {
             let perLine = String(format: "%.2f", read > 0 ? seconds * 1000 / Double(read) : 0)
-            FileHandle.standardError.write(Data(("ocr predict: \(read) lines, batch \(batchSize), \(threads == 0 ? "default" : "\(threads)") threads, "
-                + "ONNX Runtime \(InferenceSession.runtimeVersion): model load \(String(format: "%.0f", loadSeconds * 1000)) ms, "
-                + "\(perLine) ms/line (image decode + resize + model + CTC decoding)\n").utf8))
+            report("\(read) lines, batch \(batchSize), \(threads == 0 ? "default" : "\(threads)") threads, "
+                   + "ONNX Runtime \(InferenceSession.runtimeVersion): model load \(String(format: "%.0f", loadSeconds * 1000)) ms, "
+                   + "\(perLine) ms/line (image decode + resize + model + CTC decoding)")
         }
         if failed > 0 {
-            FileHandle.standardError.write(Data("ocr predict: \(failed) of \(files.count) images could not be read\n".utf8))
+            report("\(failed) of \(files.count) images could not be read")
             throw ExitCode.failure
         }
     }

@@ -1,0 +1,81 @@
+import Foundation
+import Imaging
+import OCRCore
+import XCTest
+@testable import OCRInference
+
+/// PageReader against RapidOCR 1.4.4 (Python/rapidocr_pages.py, set to PaddleOCR's inference
+/// defaults, in the venv of scripts/test-venv.sh) on the same pages - rendered lines and OCRData's
+/// synthetic pages: the same number of lines in the same order, each of our boxes with IoU >= 0.95
+/// with RapidOCR's, the same texts, and confidences within 1e-4 (batches are formed alike, and the
+/// venv's OpenCV 4.12 crops byte for byte as Imaging's 4.6, so they differ only by float rounding).
+/// A missing venv fails the test, never skips it.
+final class PagePipelineRapidOCRTests: XCTestCase {
+    static let python = Fixtures.packageRoot + "/.deps/pyvenv/bin/python"
+    static let script = Fixtures.packageRoot + "/Tests/OCRInferenceTests/Python/rapidocr_pages.py"
+
+    struct Reference: Decodable {
+        struct Line: Decodable {
+            var box: [[Double]]
+            var text: String
+            var score: Double
+        }
+        var version: String
+        var pages: [String: [Line]]
+    }
+
+    func rapidOCR(_ paths: [String]) throws -> Reference {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
+            throw InferenceError(.fileNotFound, "no test venv at \(Self.python): run scripts/test-venv.sh")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = [Self.script] + paths
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw InferenceError(.runtime, "rapidocr_pages.py failed (\(process.terminationStatus)); is rapidocr-onnxruntime in the venv "
+                                 + "(scripts/test-venv.sh)? " + String(decoding: errors.suffix(2000), as: UTF8.self))
+        }
+        return try JSONDecoder().decode(Reference.self, from: data)
+    }
+
+    func testSameBoxesAndTextsAsRapidOCR() throws {
+        let dir = try Fixtures.scratchDirectory("rapidocr")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The rendered pages, and OCRData's synthetic pages (rotated blocks, perspective, paper, noise).
+        let pages = try TestPages.standardPages().map { ($0.name, $0.image) } + TestPages.syntheticPages(count: 4)
+        var paths = [String]()
+        for page in pages {
+            let path = "\(dir)/\(page.0).png"
+            try page.1.encoded(as: .png).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        let reference = try rapidOCR(paths)
+        XCTAssertEqual(reference.version, "rapidocr_onnxruntime 1.4.4", "the venv's RapidOCR is not the pinned one: run scripts/test-venv.sh")
+        let reader = try TestPages.reader()
+        var worstIoU = 1.0, worstScore = 0.0, compared = 0
+        for path in paths {
+            let ours = try reader.read(file: path).result.get().lines
+            let theirs = try XCTUnwrap(reference.pages[path], path)
+            XCTAssertEqual(ours.map(\.text), theirs.map(\.text), "\(path): texts or their order differ")
+            XCTAssertEqual(ours.count, theirs.count, path)
+            for (a, b) in zip(ours, theirs) {
+                let iou = a.polygon.iou(with: Polygon(b.box.map { Point($0[0], $0[1]) }))
+                worstIoU = min(worstIoU, iou)
+                worstScore = max(worstScore, abs(Double(a.confidence) - b.score))
+                XCTAssertGreaterThanOrEqual(iou, 0.95, "\(path): \(a.text) box \(a.textRegion) vs RapidOCR's \(b.box)")
+                compared += 1
+            }
+        }
+        print("PageReader vs \(reference.version): \(compared) lines on \(paths.count) pages, min IoU \(worstIoU) (limit 0.95), "
+              + "max |confidence diff| \(worstScore) (limit 1e-4)")
+        XCTAssertGreaterThanOrEqual(compared, 60, "too few lines compared")
+        XCTAssertLessThan(worstScore, 1e-4)
+    }
+}
