@@ -3,7 +3,14 @@ import Foundation
 extension ExportJob {
     /// Everything the job measured, written as export-report.json / .md.
     public struct Report: Codable {
-        public struct Latency: Codable { public var batch: Int; public var msPerLine: Double; public var linesPerSecond: Double }
+        public struct Latency: Codable {
+            public var batch: Int
+            /// Per sample (a line, or a page for det).
+            public var msPerLine: Double
+            public var linesPerSecond: Double
+            /// C x H x W timed, where the kind times several sizes (det); nil: the model's input size.
+            public var input: [Int]? = nil
+        }
         public struct Variant: Codable {
             /// Where the model is once the run has finished (its final or rejected name).
             public var file: String
@@ -15,9 +22,9 @@ extension ExportJob {
             public var latency: [Latency]
         }
         public struct Layer: Codable { public var name: String; public var opType: String; public var frameDisagreement: Double; public var maxAbsDiff: Double }
-        /// `ocrkit.kind`: rec or cls.
+        /// `ocrkit.kind`: rec, cls or det.
         public var kind: String
-        /// The task's main metric, which the INT8 gate compares: "line accuracy" (rec), "accuracy" (cls).
+        /// The task's main metric, which the INT8 gate compares: "line accuracy" (rec), "accuracy" (cls), "hmean" (det).
         public var metric: String
         public var checkpoint: String
         public var parity: [String]
@@ -61,6 +68,11 @@ extension ExportJob.Report {
         for (name, v) in variants {
             lines.append("| \(name) | \(v.file) | \(String(format: "%.2f MB", Double(v.bytes) / 1e6)) | \(pct(v.accuracy)) | \(ms(v, 1)) | \(ms(v, 8)) |")
         }
+        let sized = ([("FP32", fp32)] + (int8.map { [("INT8", $0)] } ?? [])).flatMap { name, v in
+            v.latency.compactMap { l in l.input.map { "\(name) at \($0.map(String.init).joined(separator: "x")), batch \(l.batch): "
+                                                   + String(format: "%.1f ms per page", l.msPerLine) } }
+        }
+        if !sized.isEmpty { lines += ["", "Latency by input size:", ""] + sized.map { "- " + $0 } }
         if let int8, let drop = accuracyDropPoints, let accepted = int8Accepted {
             lines += ["", "INT8: " + String(format: "%.1f%% of the FP32 file, %.2f points of \(metric) lost, ", Double(int8.bytes) / Double(fp32.bytes) * 100, drop)
                       + String(format: "%.2fx / %.2fx the FP32 speed at batch 1 / 8", speedup(1), speedup(8))
