@@ -49,20 +49,21 @@ extension ExportJob.Report {
 
     /// The report as Markdown (export-report.md); the terminal shows the same table.
     public func markdown() -> String {
+        let unit = kind == "det" ? "page" : "line"
         func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "-" }
         func speedup(_ b: Int) -> Double {
             let f = fp32.latency.first { $0.batch == b }?.msPerLine ?? 0, q = int8?.latency.first { $0.batch == b }?.msPerLine ?? 0
             return q > 0 ? f / q : 0
         }
         func ms(_ v: Variant, _ b: Int) -> String {
-            v.latency.first { $0.batch == b }.map { String(format: "%.2f ms (%.0f lines/s)", $0.msPerLine, $0.linesPerSecond) } ?? "-"
+            v.latency.first { $0.batch == b }.map { String(format: "%.2f ms (%.0f \(unit)s/s)", $0.msPerLine, $0.linesPerSecond) } ?? "-"
         }
         var lines = ["# Export of \(checkpoint) (\(kind))", "", "Parity (ONNX Runtime vs LibTorch):", ""]
         lines += parity.map { "    " + $0 }
         if !parityPassed {
             lines += ["", "PARITY FAILED: the float model is kept as \(fp32.file) to inspect; no model.onnx was written."]
         }
-        lines += ["", "| model | file | size | \(metric) | batch 1, per line | batch 8, per line |", "|---|---|---|---|---|---|"]
+        lines += ["", "| model | file | size | \(metric) | batch 1, per \(unit) | batch 8, per \(unit) |", "|---|---|---|---|---|---|"]
         var variants = [("FP32", fp32)]
         if let int8 { variants.append(("INT8", int8)) }
         for (name, v) in variants {
@@ -75,7 +76,8 @@ extension ExportJob.Report {
         if !sized.isEmpty { lines += ["", "Latency by input size:", ""] + sized.map { "- " + $0 } }
         if let int8, let drop = accuracyDropPoints, let accepted = int8Accepted {
             lines += ["", "INT8: " + String(format: "%.1f%% of the FP32 file, %.2f points of \(metric) lost, ", Double(int8.bytes) / Double(fp32.bytes) * 100, drop)
-                      + String(format: "%.2fx / %.2fx the FP32 speed at batch 1 / 8", speedup(1), speedup(8))
+                      + (speedup(8) > 0 ? String(format: "%.2fx / %.2fx the FP32 speed at batch 1 / 8", speedup(1), speedup(8))
+                                        : String(format: "%.2fx the FP32 speed at batch 1", speedup(1)))
                       + (accepted ? " - accepted." : " - REJECTED (more than the allowed drop): kept as \(int8.file), not as model.int8.onnx.")]
             if let calibration { lines.append("Calibration: \(calibration).") }
         }
