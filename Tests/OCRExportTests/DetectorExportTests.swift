@@ -73,6 +73,21 @@ final class DetectorExportTests: XCTestCase {
         XCTAssertTrue(report.passed, "\(report)")
     }
 
+    /// PaddleOCR's two full-size presets (det_mv3_db.yml: large x0.5 + DBFPN 256; the PP-OCRv3
+    /// student: large x0.5 without SE + RSEFPN 96) stay within 1e-4 at 640 x 640 and 960 x 640: the
+    /// deeper pyramid sums more float error than the small model.
+    func testFullSizePresets() throws {
+        for arch in [ArchitectureConfig.dbMobileNetV3, .dbRSEFPN] {
+            Torch.seed(31)
+            let model = try DetectorFactory.make(arch)
+            try calibrateBatchNorms(in: model, on: lines([2, 3, 256, 256])) { try model($0) }
+            let report = try ParityCheck.run(try DetectorExporter.export(model: model, metadata: DetectorMetadata()), against: model,
+                                             sizes: [(1, 640, 640), (1, 960, 640)])
+            print("DBNet \(model.kind)\n\(report)")
+            XCTAssertTrue(report.passed, "\(model.kind): \(report)")
+        }
+    }
+
     /// Python's onnx full checker and onnxruntime on the file: opset 17, symbolic batch, height
     /// and width, one output `maps` B x 1 x H x W, the det metadata, and the maps at two sizes.
     func testPythonCheckerAndGraph() throws {
