@@ -4,7 +4,9 @@
 # with ocr-eval, and check that the INT8 accuracy gate refuses a model when the allowed drop is
 # impossible to meet. Then the same pipeline for the angle classifier (configs/cls/cls_mv3.yml,
 # 4 steps on 64 rendered lines, ~20 s): export FP32 + INT8, and a checkpoint exported with the
-# other task's config is refused. No run leaves a staged *.partial file. Uses the debug binaries
+# other task's config is refused. Then a DB detector (3 steps of a small one, ~30 s): FP32 export
+# with parity at three page sizes and on a real page, and a rec checkpoint refused with the det
+# config (INT8 for det is DetectorExportJobTests'). No run leaves a staged *.partial file. Uses the debug binaries
 # `make test` built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,4 +81,24 @@ if "$BIN/ocr-export" -c "$CONFIG" --checkpoint "$OUT/cls-run/latest.h5" --out "$
 fi
 grep -q "it is a cls checkpoint, but the config's Architecture.model_type is rec" "$OUT/mismatch.log" \
   || { echo "export-check: the task mismatch was not named:" >&2; cat "$OUT/mismatch.log" >&2; exit 1; }
+DET=configs/det/det_mv3_db_synth.yml
+DET_DATA=(Architecture.Backbone.model_name=small Architecture.Backbone.scale=0.35 Architecture.Neck.out_channels=16
+          "Train.dataset.corpus=$OUT/corpus/train_cased.txt" "Eval.dataset.corpus=$OUT/corpus/eval.txt"
+          Train.dataset.count=16 "Train.dataset.page_size=[320, 320]" Eval.dataset.count=3 "Eval.dataset.page_size=[320, 256]")
+step "train a small DB detector ($DET, MobileNetV3 small x0.35 + RSEFPN 16, 3 steps)"
+"$BIN/ocr-train" -c "$DET" -o "Global.save_model_dir=$OUT/det-run" Global.max_steps=3 "Global.eval_batch_step=[0, 100]" "${DET_DATA[@]}"
+
+step "export the detector (parity checked at 320x320, 640x480, 960x640 and a real Eval page)"
+"$BIN/ocr-export" -c "$DET" -o "${DET_DATA[@]}" --checkpoint "$OUT/det-run/latest.h5" --out "$OUT/det-export" | tee "$OUT/det-export.log"
+for f in model.onnx export-report.json export-report.md; do
+  [ -s "$OUT/det-export/$f" ] || { echo "export-check: det $f was not written" >&2; exit 1; }
+done
+grep -q '"kind" : "det"' "$OUT/det-export/export-report.json" || { echo "export-check: the det report is not a det export" >&2; exit 1; }
+grep -q "real pages, batch 1, size 256 x 320" "$OUT/det-export.log" || { echo "export-check: no parity on a real Eval page" >&2; exit 1; }
+no_partials "$OUT/det-export"
+if "$BIN/ocr-export" -c "$DET" -o "${DET_DATA[@]}" --checkpoint "$OUT/run/latest.h5" --out "$OUT/det-mismatch" > "$OUT/det-mismatch.log" 2>&1; then
+  echo "export-check: ocr-export exported a rec checkpoint with a det config" >&2; exit 1
+fi
+grep -q "it is a rec checkpoint, but the config's Architecture.model_type is det" "$OUT/det-mismatch.log" \
+  || { echo "export-check: the task mismatch was not named:" >&2; cat "$OUT/det-mismatch.log" >&2; exit 1; }
 step "passed"

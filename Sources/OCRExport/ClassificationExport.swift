@@ -29,6 +29,11 @@ public final class ClassificationExport: ExportKind {
         try ParityCheck.run(modelAt: path, against: classifier, realInputs: real, limit: limit)
     }
 
+    public func samples(modelAt path: String, for use: ExportDataUse, data: [String]?, count: Int) throws -> [FloatTensor] {
+        try loader(modelAt: path, for: use, data: data).prepared(count: count)
+    }
+
+    /// The lines `samples` reads.
     public func loader(modelAt path: String, for use: ExportDataUse, data: [String]?) throws -> LineLoader {
         let info = try ClassificationModelInfo(session: InferenceSession(path: path))
         return try OnnxClassification.loader(for: info, section: section(for: use, data: data), seed: config.global.seed &+ 1,

@@ -7,7 +7,7 @@ import Torch
 
 /// `ocr-export`: a checkpoint to a deployable ONNX model, and optionally an INT8 one, each checked
 /// before it is written under its final name. One pipeline for every model kind; the kind
-/// (`ExportKind`: `RecognitionExport`, `ClassificationExport`, chosen by the config's
+/// (`ExportKind`: `RecognitionExport`, `ClassificationExport`, `DetectionExport`, chosen by the config's
 /// `Architecture.model_type`, which the checkpoint's task must match) supplies the model, its
 /// metadata, data and scoring. The steps:
 ///
@@ -32,7 +32,7 @@ public struct ExportJob {
         public var calibrationData: [String]?
         public var calibrationImages = 256
         public var quantization = QuantizationOptions()
-        /// Largest accepted loss of the task's main metric (rec: line accuracy, cls: accuracy), in points.
+        /// Largest accepted loss of the task's main metric (rec: line accuracy, cls: accuracy, det: hmean), in points.
         public var maxAccuracyDrop = 0.5
         /// Label files / .h5 packs to measure accuracy on; nil: the config's Eval data.
         public var evalData: [String]?
@@ -47,11 +47,13 @@ public struct ExportJob {
     enum Config {
         case rec(RecognitionRunConfig)
         case cls(ClassificationRunConfig)
+        case det(DetectionRunConfig)
 
         var task: TaskKind {
             switch self {
             case .rec: .rec
             case .cls: .cls
+            case .det: .det
             }
         }
     }
@@ -65,7 +67,7 @@ public struct ExportJob {
         switch config.task {
         case .rec: self.config = .rec(try RecognitionRunConfig(config))
         case .cls: self.config = .cls(try ClassificationRunConfig(config))
-        case .det: throw TrainError("Architecture.model_type det: detection models cannot be trained or exported yet (rec and cls can)")
+        case .det: self.config = .det(try DetectionRunConfig(config))
         }
         self.checkpoint = checkpoint
         self.options = options
@@ -79,6 +81,12 @@ public struct ExportJob {
 
     public init(config: ClassificationRunConfig, checkpoint: String, options: Options) {
         self.config = .cls(config)
+        self.checkpoint = checkpoint
+        self.options = options
+    }
+
+    public init(config: DetectionRunConfig, checkpoint: String, options: Options) {
+        self.config = .det(config)
         self.checkpoint = checkpoint
         self.options = options
     }
@@ -98,6 +106,7 @@ public struct ExportJob {
         let kind: any ExportKind = switch config {
         case .rec(let c): try RecognitionExport(config: c, checkpoint: saved, path: checkpoint, options: exportOptions)
         case .cls(let c): try ClassificationExport(config: c, checkpoint: saved, path: checkpoint, options: exportOptions)
+        case .det(let c): try DetectionExport(config: c, checkpoint: saved, path: checkpoint, options: exportOptions)
         }
         return try run(kind, log: log)
     }
@@ -109,7 +118,7 @@ public struct ExportJob {
 
         // 1. candidate + parity (random inputs, then real prepared samples)
         try kind.model.write(to: files.fp32.partial)
-        let real = try prepared(kind.loader(modelAt: files.fp32.partial, for: .evaluation, data: options.evalData), images: 1)
+        let real = try kind.samples(modelAt: files.fp32.partial, for: .evaluation, data: options.evalData, count: 1)
         let parity = try kind.parity(modelAt: files.fp32.partial, real: real.map { try Tensor($0.values, shape: $0.shape) },
                                      limit: options.parityLimit)
         log(parity.description)
@@ -124,12 +133,12 @@ public struct ExportJob {
             throw ExportError.parity(parity.description)
         }
         (report.fp32.accuracy, report.fp32.samples) = try score(kind, files.fp32.partial, name: "FP32", log: log)
-        if !options.int8 { report.fp32.latency = try latency([files.fp32.partial], shape: kind.inputShape)[0] }
+        if !options.int8 { report.fp32.latency = try latency([files.fp32.partial], kind)[0] }
 
         // 2. INT8
         if options.int8 {
-            let loader = try kind.loader(modelAt: files.fp32.partial, for: .calibration, data: options.calibrationData)
-            let batches = try prepared(loader, images: options.calibrationImages)
+            let batches = try kind.samples(modelAt: files.fp32.partial, for: .calibration, data: options.calibrationData,
+                                           count: options.calibrationImages)
             guard !batches.isEmpty else { throw QuantizationError("the calibration data gave no samples") }
             let images = batches.reduce(0) { $0 + $1.shape[0] }
             report.calibration = "\(options.quantization.method), \(images) samples from "
@@ -141,11 +150,11 @@ public struct ExportJob {
                                                                           options: options.quantization, threads: options.threads)
             try quantized.write(to: files.int8.partial)
             // Both models timed in interleaved rounds, so other load on the machine falls on both alike.
-            let timings = try latency([files.fp32.partial, files.int8.partial], shape: kind.inputShape)
+            let timings = try latency([files.fp32.partial, files.int8.partial], kind)
             report.fp32.latency = timings[0]
             var int8 = Report.Variant(file: files.int8.partial, bytes: fileSize(files.int8.partial), latency: timings[1])
             (int8.accuracy, int8.samples) = try score(kind, files.int8.partial, name: "INT8", log: log)
-            if options.sensitivity {
+            if options.sensitivity && kind.hasClassAxis {
                 report.sensitivity = try INT8Quantization.sensitivity(kind.model, plan: plan, ranges: ranges,
                                                                       activationType: options.quantization.activationType,
                                                                       batches: Array(batches.prefix(2)), output: kind.output,
@@ -171,28 +180,22 @@ public struct ExportJob {
         return (s.value, s.samples)
     }
 
-    /// Median milliseconds per sample at batch 1 and 8 on random input of `shape` (C x H x W),
-    /// one list per model.
-    private func latency(_ paths: [String], shape: [Int]) throws -> [[Report.Latency]] {
+    /// Median milliseconds per sample at the kind's batch sizes and input sizes (C x H x W) on
+    /// random input, one list per model.
+    private func latency(_ paths: [String], _ kind: any ExportKind) throws -> [[Report.Latency]] {
         var timing = OnnxLatency.Options()
         timing.threads = options.threads
-        return try OnnxLatency.measure(paths, shape: shape, options: timing).map { figures in
-            figures.map { Report.Latency(batch: $0.batch, msPerLine: $0.msPerLine, linesPerSecond: $0.linesPerSecond) }
+        timing.batches = kind.latencyBatches
+        var result = [[Report.Latency]](repeating: [], count: paths.count)
+        for shape in kind.latencyShapes {
+            for (m, figures) in try OnnxLatency.measure(paths, shape: shape, options: timing).enumerated() {
+                result[m] += figures.map {
+                    Report.Latency(batch: $0.batch, msPerLine: $0.msPerLine, linesPerSecond: $0.linesPerSecond,
+                                   input: kind.latencyShapes.count > 1 ? shape : nil)
+                }
+            }
         }
-    }
-
-    /// Up to `images` prepared samples, in the loader's batches.
-    private func prepared(_ loader: LineLoader, images: Int) throws -> [FloatTensor] {
-        let stream = LineBatchStream(loader)
-        try stream.start(epoch: 0, skipping: 0)
-        defer { stream.close() }
-        var out: [FloatTensor] = [], count = 0
-        while count < images, let b = try stream.next() {
-            guard b.batch > 0 else { continue }
-            out.append(try FloatTensor(b.pixels, shape: b.shape))
-            count += b.batch
-        }
-        return out
+        return result
     }
 
     private func fileSize(_ path: String) -> Int {

@@ -1,11 +1,13 @@
 import OCRData
+import OCRInference
 import OCRRun
 import Torch
 
 /// A model kind's part of the export pipeline: what differs between exporting a recogniser and
 /// a classifier. `ExportJob` does everything else once - staging the files, the parity check and
 /// its limit, INT8 calibration, QDQ and sensitivity, the accuracy gate, latency, the report.
-/// Conformers: `RecognitionExport` (rec), `ClassificationExport` (cls).
+/// Conformers: `RecognitionExport` (rec), `ClassificationExport` (cls),
+/// `DetectionExport` (det).
 public protocol ExportKind {
     /// `ocrkit.kind` of the files written.
     var kind: TaskKind { get }
@@ -18,20 +20,50 @@ public protocol ExportKind {
     var model: ONNXModel { get }
     /// C x H x W that latency is timed at.
     var inputShape: [Int] { get }
+    /// Batch sizes latency is timed at (rec and cls: 1 and 8).
+    var latencyBatches: [Int] { get }
+    /// C x H x W sizes latency is timed at (rec and cls: `inputShape`; det: 640 and 960 square pages).
+    var latencyShapes: [[Int]] { get }
+    /// Whether INT8 sensitivity means something for `output`: its last axis must be classes.
+    var hasClassAxis: Bool { get }
 
     /// ONNX Runtime's `output` of the file at `path` against the LibTorch module it was exported
     /// from, on random image-like inputs and then on `real` prepared batches.
     func parity(modelAt path: String, real: [Tensor], limit: Double) throws -> ParityCheck.Report
-    /// A loader preparing samples as the file at `path` expects them (its metadata's
-    /// preprocessing), in order, augmentation off: from `data` (label files or packs) when given,
-    /// else the config's Eval data (`.evaluation`) or Train data (`.calibration`).
-    func loader(modelAt path: String, for use: ExportDataUse, data: [String]?) throws -> LineLoader
+    /// Up to `count` samples (in the loader's batches, B x C x H x W each) prepared as the file
+    /// at `path` expects them (its metadata's preprocessing), in order, augmentation off: from
+    /// `data` (label files or packs) when given, else the config's Eval data (`.evaluation`) or
+    /// Train data (`.calibration`).
+    func samples(modelAt path: String, for use: ExportDataUse, data: [String]?, count: Int) throws -> [FloatTensor]
     /// The main metric of the file at `path` on the config's Eval data (or `data`), read through
     /// the inference side as deployment reads it.
     func score(modelAt path: String, data: [String]?) throws -> ExportScore
 }
 
-/// What the data behind `ExportKind.loader` is for.
+extension ExportKind {
+    public var latencyBatches: [Int] { [1, 8] }
+    public var latencyShapes: [[Int]] { [inputShape] }
+    public var hasClassAxis: Bool { true }
+}
+
+extension LineLoader {
+    /// Up to `count` prepared lines, in this loader's batches (what rec and cls hand
+    /// `ExportKind.samples`).
+    func prepared(count: Int) throws -> [FloatTensor] {
+        let stream = LineBatchStream(self)
+        try stream.start(epoch: 0, skipping: 0)
+        defer { stream.close() }
+        var out: [FloatTensor] = [], n = 0
+        while n < count, let b = try stream.next() {
+            guard b.batch > 0 else { continue }
+            out.append(try FloatTensor(b.pixels, shape: b.shape))
+            n += b.batch
+        }
+        return out
+    }
+}
+
+/// What the data behind `ExportKind.samples` is for.
 public enum ExportDataUse: Sendable {
     /// Real inputs for the parity check: the Eval data.
     case evaluation

@@ -13,6 +13,8 @@ public enum ParityCheck {
     public struct Measurement: Sendable, Equatable {
         public var batch: Int
         public var width: Int
+        /// The input's height where it varies (detection); nil where the model has one height.
+        public var height: Int?
         public var maxAbsDiff: Double
         /// "random" input or "real lines".
         public var source = "random"
@@ -36,7 +38,7 @@ public enum ParityCheck {
 
         public var description: String {
             let lines = measurements.map {
-                "  \($0.source), batch \($0.batch), width \($0.width): max |diff| = \(String(format: "%.2e", $0.maxAbsDiff))"
+                "  \($0.source), batch \($0.batch), " + ($0.height.map { "size \($0) x " } ?? "width ") + "\($0.width): max |diff| = \(String(format: "%.2e", $0.maxAbsDiff))"
             }
             return (["ONNX Runtime vs LibTorch \(output) (limit \(limit)): " + (passed ? "passed" : "FAILED")] + lines)
                 .joined(separator: "\n")

@@ -30,6 +30,11 @@ public final class RecognitionExport: ExportKind {
         try ParityCheck.run(modelAt: path, against: recognizer, realInputs: real, limit: limit)
     }
 
+    public func samples(modelAt path: String, for use: ExportDataUse, data: [String]?, count: Int) throws -> [FloatTensor] {
+        try loader(modelAt: path, for: use, data: data).prepared(count: count)
+    }
+
+    /// The lines `samples` reads.
     public func loader(modelAt path: String, for use: ExportDataUse, data: [String]?) throws -> LineLoader {
         let info = try RecognitionModelInfo(session: InferenceSession(path: path))
         let settings = config.evalSettings

@@ -28,7 +28,13 @@ extension ConvTranspose2d: ONNXExportable {
     public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> ONNXValue {
         let w = try g.parameter(weight, path: path / "weight")
         let b = try bias.map { try g.parameter($0, path: path / "bias") }
-        return try g.op("ConvTranspose", [x, w, b], [
+        return try emitConvTranspose(x, weight: w, bias: b, to: g)
+    }
+
+    /// A ConvTranspose node with this layer's geometry and the given weight and bias: its own,
+    /// or the BatchNorm-folded ones the DB head computes.
+    func emitConvTranspose(_ x: ONNXValue, weight w: ONNXValue, bias b: ONNXValue?, to g: ONNXGraphBuilder) throws -> ONNXValue {
+        try g.op("ConvTranspose", [x, w, b], [
             .ints("kernel_shape", [kernel.0, kernel.1]), .ints("strides", [stride.0, stride.1]),
             .ints("pads", [padding.0, padding.1, padding.0, padding.1]),
             .ints("output_padding", [outputPadding.0, outputPadding.1]),
