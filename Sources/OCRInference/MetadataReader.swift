@@ -31,6 +31,19 @@ struct MetadataReader {
         }
     }
 
+    func double(_ key: String) throws -> Double {
+        let v = try string(key)
+        guard let f = Double(v.trimmingCharacters(in: .whitespaces)), f.isFinite else { throw fail("metadata \(key) = '\(v)' is not a number") }
+        return f
+    }
+
+    func ints(_ key: String) throws -> [Int] {
+        let v = try string(key)
+        let parts = v.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { throw fail("metadata \(key) = '\(v)' is not a comma-separated list of integers") }
+        return parts.map { $0! }
+    }
+
     func floats(_ key: String) throws -> [Float] {
         let v = try string(key)
         let parts = v.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }

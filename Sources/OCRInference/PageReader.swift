@@ -89,7 +89,7 @@ public struct PageReader: Sendable {
     /// recogniser, as PaddleOCR's `cls_batch_num` and `rec_batch_num`. Errors name the file.
     /// `detResize` replaces the detector model's own resize.
     public init(models: PageModels, options: InferenceSession.Options = .init(), batchSize: Int = 6,
-                detResize: DetResize? = nil, postprocess: DBPostProcessOptions = DBPostProcessOptions(),
+                detResize: DetResize? = nil, postprocess: DBPostProcessOptions? = nil,
                 dropScore: Float = 0.5) throws {
         var detector = try TextDetector(modelPath: models.detector, options: options, postprocess: postprocess)
         if let detResize {

@@ -16,7 +16,8 @@ import OCRPreprocess
 public struct TextDetector: Sendable {
     public let session: InferenceSession
     public let info: DetectionModelInfo
-    /// PaddleOCR's inference defaults: thresh 0.3, box_thresh 0.6, unclip 1.5, fast score, quads.
+    /// The model's own (an OCRKit export's metadata), else PaddleOCR's inference defaults: thresh
+    /// 0.3, box_thresh 0.6, unclip 1.5, fast score, quads.
     public var postprocess: DBPostProcessOptions
     /// Boxes whose width or height (as `int(norm)` of an edge) is at most this are dropped.
     public var minBoxSide = 3
@@ -25,11 +26,14 @@ public struct TextDetector: Sendable {
     public var resize: DetResize
 
     public init(modelPath: String, options: InferenceSession.Options = .init(),
-                postprocess: DBPostProcessOptions = DBPostProcessOptions()) throws {
+                postprocess: DBPostProcessOptions? = nil) throws {
         try self.init(session: InferenceSession(path: modelPath, options: options), postprocess: postprocess)
     }
 
-    public init(session: InferenceSession, postprocess: DBPostProcessOptions = DBPostProcessOptions()) throws {
+    /// `postprocess` nil: the model's own settings (`info.postProcess`).
+    public init(session: InferenceSession, postprocess given: DBPostProcessOptions? = nil) throws {
+        let info = try DetectionModelInfo(session: session)
+        let postprocess = given ?? info.postProcess
         if let (key, message) = postprocess.problem {
             throw InferenceError(.invalidInput, "\(session.path): DB post-processing \(key) \(message)")
         }
@@ -37,7 +41,7 @@ public struct TextDetector: Sendable {
             throw InferenceError(.invalidInput, "\(session.path): the page pipeline crops quads; box_type poly is not supported here")
         }
         self.session = session
-        info = try DetectionModelInfo(session: session)
+        self.info = info
         resize = info.resize
         self.postprocess = postprocess
     }

@@ -1,4 +1,5 @@
 import OCRExport
+import OCRInference
 import OCRPostprocess
 import OCRPreprocess
 import OCRRun
@@ -29,6 +30,31 @@ final class DetectorMetadataTests: XCTestCase {
                   "ocrkit.thresh", "ocrkit.box_thresh", "ocrkit.unclip_ratio", "ocrkit.max_candidates", "ocrkit.score_mode",
                   "ocrkit.box_type", "ocrkit.output", "ocrkit.source_checkpoint", "ocrkit.config_sha256"] {
             XCTAssertTrue(keys.contains(k), k)
+        }
+    }
+
+    /// The inference side (OCRInference's DetectionModelInfo, which `TextDetector` and `ocr predict`
+    /// use) reads back what the export writes: resize, normalisation and the DB post-processing.
+    func testInferenceReadsWhatTheExportWrites() throws {
+        let pp = DBPostProcessOptions(thresh: 0.25, boxThresh: 0.55, maxCandidates: 300, unclipRatio: 2.0, scoreMode: .slow,
+                                      boxType: .quad, useDilation: true, minSize: 4)
+        let io = (inputs: [TensorInfo(name: "x", elementType: .float, shape: [nil, 3, nil, nil])],
+                  outputs: [TensorInfo(name: "maps", elementType: .float, shape: [nil, 1, nil, nil])])
+        for mode in [DetResize.Mode.limit(side: 736, type: .min), .shape(height: 640, width: 960, keepRatio: true), .long(side: 960)] {
+            let m = DetectorMetadata(resize: DetResize(mode: mode), normalize: DetNormalize(scale: 1 / 255, mean: [0.5], std: [0.25]),
+                                     colorOrder: "BGR", postProcess: pp, sourceCheckpoint: "x.h5", configSHA256: "ab")
+            let info = try DetectionModelInfo(path: "det.onnx", metadata: Dictionary(uniqueKeysWithValues: m.properties.map { ($0.key, $0.value) }),
+                                              inputs: io.inputs, outputs: io.outputs)
+            XCTAssertEqual(info.origin, .ocrkit)
+            XCTAssertEqual(info.resize.mode, mode)
+            XCTAssertEqual(info.normalize.mean, [0.5, 0.5, 0.5])
+            XCTAssertEqual(info.normalize.std, [0.25, 0.25, 0.25])
+            XCTAssertEqual(info.postProcess, pp)
+        }
+        var bad = Dictionary(uniqueKeysWithValues: DetectorMetadata().properties.map { ($0.key, $0.value) })
+        bad["ocrkit.score_mode"] = "fastest"
+        XCTAssertThrowsError(try DetectionModelInfo(path: "det.onnx", metadata: bad, inputs: io.inputs, outputs: io.outputs)) {
+            XCTAssertTrue("\($0)".contains("det.onnx") && "\($0)".contains("score_mode"), "\($0)")
         }
     }
 
