@@ -51,6 +51,27 @@ final class DetImportTests: XCTestCase {
         return batch
     }
 
+    /// The config builds PP-OCRv4 mobile det's shape: PPLCNetV3 x0.75 det (12, 18, 42, 360 wide
+    /// maps), RSEFPN 96, DBHead; PPLCNetV3 without `det: true` is refused for a detector.
+    func testConfigBuildsPPOCRv4MobileDet() throws {
+        let dir = try ImportFixtures.scratchDirectory("det-config")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Self.runConfig(dir, count: 1)
+        let model = try run.makeModel()
+        XCTAssertEqual(model.kind, "DBNet(PPLCNetV3, RSEFPN)")
+        XCTAssertEqual(model.backbone.featureChannels, [12, 18, 42, 360])
+        XCTAssertEqual(model.neck.outChannels, 96)
+        XCTAssertEqual(model.head.k, 50)
+        model.eval()
+        let p = try noGrad { try model(Tensor.zeros([1, 3, 64, 96])) }
+        XCTAssertEqual(p.shape, [1, 1, 64, 96])
+
+        var arch = run.architecture
+        arch.backbone = .ppLCNetV3(PPLCNetV3Config(scale: 0.75, det: false))
+        let m = thrownMessage { try DetectorFactory.make(arch) }
+        XCTAssertTrue(m.contains("PPLCNetV3 in a detector needs `det: true`"), m)
+    }
+
     func testImportedDetectorMatchesOnnxRuntimeOnRenderedPages() throws {
         try ImportFixtures.requireModel(Self.detModel)
         let dir = try ImportFixtures.scratchDirectory("det-parity")
