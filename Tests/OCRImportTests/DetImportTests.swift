@@ -26,15 +26,15 @@ final class DetImportTests: XCTestCase {
         Tracking number 5523 8812 0041
         """
 
-    /// A corpus file and the config with pages from it: `count` pages of the two test fonts.
-    static func runConfig(_ dir: String, count: Int) throws -> DetectionRunConfig {
+    /// A corpus file and the config with pages from it: `count` Eval pages of the two test fonts.
+    static func runConfig(_ dir: String, count: Int, overrides: [String] = []) throws -> DetectionRunConfig {
         try corpus.write(toFile: dir + "/corpus.txt", atomically: true, encoding: .utf8)
         let fonts = "[" + ImportFixtures.fonts.joined(separator: ", ") + "]"
         return try DetectionRunConfig(path: config, overrides: [
             "Train.dataset.corpus=\(dir)/corpus.txt", "Eval.dataset.corpus=\(dir)/corpus.txt",
             "Train.dataset.fonts=\(fonts)", "Eval.dataset.fonts=\(fonts)", "Eval.dataset.count=\(count)",
             "Eval.dataset.render.handwriting_fonts=[]", "Eval.dataset.render.handwriting_prob=0",
-        ])
+        ] + overrides)
     }
 
     /// `count` rendered pages resized to `width` x `height`, normalised as PaddleOCR's det
