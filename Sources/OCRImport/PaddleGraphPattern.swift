@@ -14,20 +14,23 @@ struct ExpectedNode {
         case parameter(path: String, shape: [Int], transposed: Bool)
         /// A number the exporter wrote (any shape with one element).
         case fixed(Float)
+        /// Numbers the exporter wrote as a vector (Resize's empty roi and its scales).
+        case values([Float])
     }
 
     var opType: String
     var constants: [Constant]
     /// The module it belongs to, for messages.
     var module: Module
-    /// Conv attributes to compare, when the module is a Conv2d.
-    var conv: Conv2d?
+    /// Conv attributes to compare, when the module is a Conv2d or ConvTranspose2d.
+    var conv: ConvAttributes?
 
     var description: String {
         let cs = constants.map { c -> String in
             switch c {
             case .parameter(_, let shape, let t): "\(t ? shape.reversed() : shape)"
             case .fixed(let v): "=\(v)"
+            case .values(let v): "\(v)"
             }
         }
         return "\(opType)(\(cs.joined(separator: ", "))) for \(module.path.description.isEmpty ? "<root>" : module.path.description) (\(module.kind))"
@@ -38,6 +41,14 @@ struct ExpectedNode {
 /// the expected weight-carrying nodes, in forward order. Containers contribute their children in
 /// declaration order, which OCRModels keeps equal to forward order for the importable models.
 enum PaddleGraphPattern {
+    /// The modules of `m` that PaddleOCR's inference export leaves out, with why: DBHead's
+    /// threshold branch (inference returns the probability map only). An import keeps their
+    /// fresh initial values and says so.
+    static func notExported(in m: Module) -> [(module: Module, why: String)] {
+        if let head = m as? DBHead { return [(head.thresh, "not in the file, initialised fresh (training only)")] }
+        return m.children.flatMap(notExported(in:))
+    }
+
     static func expected(for m: Module) throws -> [ExpectedNode] {
         func param(_ name: String, _ t: Tensor, transposed: Bool = false) -> ExpectedNode.Constant {
             .parameter(path: (m.path / name).description, shape: t.shape, transposed: transposed)
@@ -45,7 +56,11 @@ enum PaddleGraphPattern {
         switch m {
         case let c as Conv2d:
             return [ExpectedNode(opType: "Conv", constants: [param("weight", c.weight)] + (c.bias.map { [param("bias", $0)] } ?? []),
-                                 module: m, conv: c)]
+                                 module: m, conv: ConvAttributes(c))]
+        case let t as ConvTranspose2d:
+            // The bias is a separate Add of a 1 x C x 1 x 1 constant.
+            return [ExpectedNode(opType: "ConvTranspose", constants: [param("weight", t.weight)], module: m, conv: ConvAttributes(t))]
+                + (t.bias.map { [ExpectedNode(opType: "Add", constants: [param("bias", $0)], module: m)] } ?? [])
         case let b as BatchNorm2d:
             return [ExpectedNode(opType: "BatchNormalization",
                                  constants: [param("weight", b.weight), param("bias", b.bias),
@@ -80,6 +95,14 @@ enum PaddleGraphPattern {
             // qkv, the scale as a constant Mul on q, then the projection.
             return try expected(for: attention.qkv) + [ExpectedNode(opType: "Mul", constants: [.fixed(Float(attention.scale))], module: m)]
                 + expected(for: attention.proj)
+        case let fpn as RSEFPN:
+            // PaddleOCR's forward: laterals coarsest first, the top-down sum (three 2x nearest
+            // Resizes), smoothing coarsest first, then p5, p4, p3 upsampled by 8, 4 and 2.
+            let ins = try fpn.insConv.reversed().flatMap { try expected(for: $0) }
+            let smooth = try fpn.inpConv.reversed().flatMap { try expected(for: $0) }
+            return ins + [2, 2, 2].map { resize($0, fpn) } + smooth + [8, 4, 2].map { resize($0, fpn) }
+        case let head as DBHead:
+            return try expected(for: head.binarize)
         case let block as SVTRBlock where block.prenorm:
             return try [block.mixer, block.norm1, block.mlp, block.norm2].flatMap { try expected(for: $0) }
         default:
@@ -88,5 +111,25 @@ enum PaddleGraphPattern {
             }
             return try m.children.flatMap { try expected(for: $0) }
         }
+    }
+
+    /// paddle2onnx's nearest upsampling by `factor`: Resize(x, roi [], scales [1, 1, f, f]).
+    private static func resize(_ factor: Float, _ m: Module) -> ExpectedNode {
+        ExpectedNode(opType: "Resize", constants: [.values([]), .values([1, 1, factor, factor])], module: m)
+    }
+}
+
+/// The attributes of a Conv or ConvTranspose node a module's conv must have in the file.
+struct ConvAttributes {
+    var kernel: [Int], stride: [Int], padding: [Int], dilation: [Int], groups: Int
+
+    init(_ c: Conv2d) {
+        (kernel, stride, dilation, groups) = ([c.kernel.0, c.kernel.1], [c.stride.0, c.stride.1], [c.dilation.0, c.dilation.1], c.groups)
+        padding = [c.padding.0, c.padding.1, c.padding.0, c.padding.1]
+    }
+
+    init(_ c: ConvTranspose2d) {
+        (kernel, stride, dilation, groups) = ([c.kernel.0, c.kernel.1], [c.stride.0, c.stride.1], [c.dilation.0, c.dilation.1], c.groups)
+        padding = [c.padding.0, c.padding.1, c.padding.0, c.padding.1]
     }
 }

@@ -19,11 +19,15 @@ public struct ImportReport: CustomStringConvertible, Sendable {
     public var fixedChecked = 0
     /// Weight-carrying nodes matched.
     public var nodesMatched = 0
+    /// Modules the file does not hold (DBHead's threshold branch), kept as initialised, with why.
+    public var notInFile: [(path: String, why: String)] = []
 
     public var description: String {
         let scalars = entries.reduce(0) { $0 + $1.shape.reduce(1, *) }
         var lines = ["imported \(file): \(entries.count) tensors (\(scalars) values) from \(nodesMatched) nodes, "
-                     + "\(fixedChecked) fixed constants checked"]
+                     + "\(fixedChecked) fixed constants checked"
+                     + notInFile.map { "; \($0.path): \($0.why)" }.joined()]
+        lines += notInFile.map { "  \($0.path): \($0.why)" }
         lines += entries.map { "  \($0.path) \($0.shape) <- \($0.node)\($0.transposed ? " (transposed)" : "")" }
         return lines.joined(separator: "\n")
     }
@@ -78,9 +82,15 @@ public enum PaddleImporter {
                         throw mismatch(i, "constant '\(t.name)' is \(t.floats.prefix(4)) (shape \(t.shape)), expected \(v)")
                     }
                     report.fixedChecked += 1
+                case .values(let v):
+                    guard t.floats.count == v.count, zip(t.floats, v).allSatisfy({ abs($0 - $1) <= 1e-6 * max(1, abs($1)) }) else {
+                        throw mismatch(i, "constant '\(t.name)' is \(t.floats.prefix(8)) (shape \(t.shape)), expected \(v)")
+                    }
+                    report.fixedChecked += 1
                 case .parameter(let path, let shape, let transposed):
                     let fileShape = transposed ? Array(shape.reversed()) : shape
-                    guard t.shape == fileShape || (t.elementCount == 1 && shape.reduce(1, *) == 1) else {
+                    // A bias added after a ConvTranspose is stored broadcastable (1 x C x 1 x 1).
+                    guard t.shape == fileShape || t.shape.filter({ $0 != 1 }) == fileShape.filter({ $0 != 1 }) else {
                         throw mismatch(i, "constant '\(t.name)' has shape \(t.shape), expected \(fileShape)")
                     }
                     var tensor = try Tensor(t.floats, shape: transposed ? fileShape : shape)
@@ -92,9 +102,12 @@ public enum PaddleImporter {
             }
             report.nodesMatched += 1
         }
-        // Every parameter must have come from the file; buffers other than BatchNorm's statistics
-        // (its batch counter) keep the module's values.
-        let missing = model.namedParameters().map(\.path).filter { !assigned.contains($0) }
+        // Every parameter must have come from the file, except in modules the export leaves out;
+        // buffers other than BatchNorm's statistics (its batch counter) keep the module's values.
+        let notInFile = PaddleGraphPattern.notExported(in: model)
+        report.notInFile = notInFile.map { ($0.module.path.description, $0.why) }
+        let fresh = Set(notInFile.flatMap { $0.module.namedParameters().map(\.path) })
+        let missing = model.namedParameters().map(\.path).filter { !assigned.contains($0) && !fresh.contains($0) }
         guard missing.isEmpty else {
             throw ImportError("\(file.path): the graph matched but left \(missing.count) parameters unset: "
                               + missing.prefix(5).joined(separator: ", "))
@@ -111,17 +124,16 @@ public enum PaddleImporter {
         return report
     }
 
-    private static func checkConv(_ node: ONNXNode, _ conv: Conv2d, mismatch: (String) -> ImportError) throws {
-        let pads = node.ints("pads") ?? [0, 0, 0, 0]
+    private static func checkConv(_ node: ONNXNode, _ conv: ConvAttributes, mismatch: (String) -> ImportError) throws {
         let wanted: [(String, [Int]?, [Int])] = [
-            ("kernel_shape", node.ints("kernel_shape"), [conv.kernel.0, conv.kernel.1]),
-            ("strides", node.ints("strides") ?? [1, 1], [conv.stride.0, conv.stride.1]),
-            ("pads", pads, [conv.padding.0, conv.padding.1, conv.padding.0, conv.padding.1]),
-            ("dilations", node.ints("dilations") ?? [1, 1], [conv.dilation.0, conv.dilation.1]),
+            ("kernel_shape", node.ints("kernel_shape"), conv.kernel),
+            ("strides", node.ints("strides") ?? [1, 1], conv.stride),
+            ("pads", node.ints("pads") ?? [0, 0, 0, 0], conv.padding),
+            ("dilations", node.ints("dilations") ?? [1, 1], conv.dilation),
             ("group", [node.int("group") ?? 1], [conv.groups]),
         ]
         for (name, got, want) in wanted where got != nil && got! != want {
-            throw mismatch("Conv \(name) \(got!) in the file, \(want) in the model")
+            throw mismatch("\(node.opType) \(name) \(got!) in the file, \(want) in the model")
         }
     }
 

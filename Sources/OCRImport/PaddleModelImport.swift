@@ -12,7 +12,7 @@ import Torch
 /// checkpoint) and by `Global.pretrained_model: file.onnx` (fine-tuning starts from it, through
 /// the same charset-change path as a checkpoint).
 public enum PaddleModelImport {
-    /// A recogniser's weights and charset from `path`.
+    /// A model's weights from `path`, with what its checkpoint's `/task` holds (a recogniser's charset, a classifier's labels).
     public struct Imported {
         public var model: Module
         /// The module state to load or save (parameters and buffers).
@@ -58,8 +58,14 @@ public enum PaddleModelImport {
             let n = architecture.head.classDim ?? 2
             task.labels = n == 2 ? ["0", "180"] : (0..<n).map(String.init)
             return Imported(model: model, state: state, task: task, report: report)
+        case "det":
+            // PaddleOCR's det export holds the probability branch only: the threshold branch
+            // (DBLoss's, for training) keeps its fresh initialisation, as the report says.
+            let model = try DetectorFactory.make(architecture)
+            let (state, report) = try PaddleImporter.state(from: file, for: model)
+            return Imported(model: model, state: state, task: TaskEntries(kind: .det), report: report)
         default:
-            throw ImportError("\(path): importing a \(architecture.modelType) model is not supported (rec, cls)")
+            throw ImportError("\(path): importing a \(architecture.modelType) model is not supported (rec, cls, det)")
         }
     }
 
@@ -83,7 +89,7 @@ public enum PaddleModelImport {
         return c
     }
 
-    /// `ocr-train import`: imports `path` into the model `config` describes (rec or cls) and
+    /// `ocr-train import`: imports `path` into the model `config` describes (rec, cls or det) and
     /// returns the checkpoint to write, with the config's resolved text and preprocessing.
     public static func checkpoint(_ path: String, config base: RunConfig) throws -> (imported: Imported, checkpoint: Checkpoint) {
         let architecture: ArchitectureConfig, inputShape: [Int], preprocess: String
@@ -97,7 +103,9 @@ public enum PaddleModelImport {
             (architecture, inputShape, preprocess) = (run.architecture, run.inputShape, run.preprocess)
             labels = run.labels.labels
         case .det:
-            throw ImportError("\(path): the config's Architecture.model_type is det - importing detectors is not built yet")
+            let run = try DetectionRunConfig(base)
+            // A detector takes any H x W (multiples of 32): the shape is not used.
+            (architecture, inputShape, preprocess) = (run.architecture, [], run.preprocess)
         }
         var imported = try load(path, architecture: architecture, inputShape: inputShape)
         // A classifier's label names come from the config (Global.label_list), as in training.
@@ -115,6 +123,10 @@ public enum PaddleModelImport {
         if let c = model as? AngleClassifier {
             return try load(path, architecture: c.architecture, inputShape: [c.inputChannels, c.inputHeight, c.inputWidth])
         }
-        throw ImportError("\(path): an ONNX file can only initialise a recogniser or an angle classifier, not a \(model.kind)")
+        if let d = model as? DBNet {
+            return try load(path, architecture: d.architecture, inputShape: [])
+        }
+        throw ImportError("\(path): an ONNX file can only initialise a recogniser, an angle classifier or a DB detector, "
+                          + "not a \(model.kind)")
     }
 }

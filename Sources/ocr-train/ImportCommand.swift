@@ -11,7 +11,7 @@ import OCRRun
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a PaddleOCR ONNX model (PP-OCRv4 rec) into an OCRKit checkpoint.",
+        abstract: "Import a PaddleOCR ONNX model (PP-OCRv4 rec or det, v2 cls) into an OCRKit checkpoint.",
         discussion: """
         The config's Architecture must describe the file's model (configs/rec/ppocrv4_rec.yml for PP-OCRv4 rec); the
         first graph node that differs is named otherwise. The checkpoint keeps the file's charset; a run with another

@@ -28,20 +28,8 @@ final class DetBackboneImportTests: XCTestCase {
         var rng = SystemRandomNumberGenerator()
         let input = (0..<(b * 3 * h * w)).map { _ in Float.random(in: -2...2, using: &rng) }
         let ours = try noGrad { try backbone.features(Tensor(input, shape: [b, 3, h, w])) }
-        let dir = try ImportFixtures.scratchDirectory("det")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try input.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: dir + "/x.f32"))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ImportFixtures.python)
-        p.arguments = [ImportFixtures.packageRoot + "/Tests/OCRImportTests/Python/ort_outputs.py", Self.detModel, dir + "/x.f32",
-                       "\(b)", "3", "\(h)", "\(w)", dir] + names
-        p.standardOutput = Pipe()
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        for (i, t) in ours.enumerated() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/\(i).f32"))
-            let reference = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let references = try ImportFixtures.referenceOutputs(model: Self.detModel, input: input, shape: [b, 3, h, w], names: names)
+        for (i, (t, reference)) in zip(ours, references).enumerated() {
             XCTAssertEqual(t.shape, [b, [12, 18, 42, 360][i], h >> (i + 2), w >> (i + 2)])
             let diff = zip(try t.contiguous().toArray(Float.self), reference).map { abs($0 - $1) }.max() ?? .infinity
             let scale = reference.map(abs).max() ?? 0

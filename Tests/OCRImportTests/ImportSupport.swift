@@ -47,6 +47,31 @@ enum ImportFixtures {
         return batch
     }
 
+    /// onnxruntime's values of the graph values `names` (outputs or intermediate) of `model` on
+    /// `input` (`shape`, NCHW), flat, in `names` order (`Python/ort_outputs.py`): the graph as
+    /// written, or with onnxruntime's graph optimisations when `optimized`.
+    static func referenceOutputs(model: String, input: [Float], shape: [Int], names: [String], optimized: Bool = false) throws
+        -> [[Float]] {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw Failure(description: "no test venv at \(python): run scripts/test-venv.sh")
+        }
+        let dir = try scratchDirectory("ort")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try input.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: dir + "/x.f32"))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [packageRoot + "/Tests/OCRImportTests/Python/ort_outputs.py"] + (optimized ? ["--optimized"] : [])
+            + [model, dir + "/x.f32"] + shape.map(String.init) + [dir] + names
+        p.standardOutput = Pipe()
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw Failure(description: "ort_outputs.py failed (\(p.terminationStatus))") }
+        return try names.indices.map { i in
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/\(i).f32"))
+            return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        }
+    }
+
     /// onnxruntime's logits (the Softmax's input) of `model` on `input` (B x 3 x `height` x `width`).
     static func referenceLogits(model: String, input: [Float], batch: Int, height: Int = 48, width: Int) throws
         -> (values: [Float], shape: [Int]) {

@@ -41,4 +41,32 @@ final class PretrainedOnnxTests: XCTestCase {
         print("after 1 fine-tuning step: \(last.metrics)")
         XCTAssertGreaterThanOrEqual(last.mainMetric, 0.75)
     }
+
+    /// The same for a detector: PP-OCRv4 det's file initialises configs/det/ppocrv4_det.yml's
+    /// model (the threshold branch, not in the file, starts fresh and the run says so), and one
+    /// step at the warm-up rate keeps its detection of rendered pages.
+    func testDetectorFineTuningStartsFromTheOnnxFile() throws {
+        try ImportFixtures.requireModel(DetImportTests.detModel)
+        let dir = try ImportFixtures.scratchDirectory("pretrained-det")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try DetImportTests.runConfig(dir, count: 3, overrides: [
+            "Global.pretrained_model=\(DetImportTests.detModel)", "Global.max_steps=1", "Global.save_model_dir=\(dir)/run",
+            "Global.eval_batch_step=[0, 1]", "Train.loader.batch_size_per_card=2", "Train.loader.num_workers=0",
+            "Eval.loader.num_workers=0",
+        ])
+        var messages: [String] = [], evaluations: [TrainEvent.Evaluation] = []
+        let trainer = try run.makeTrainer { if case .message(let m) = $0 { messages.append(m) } }
+        _ = try trainer.run { e in
+            if case .message(let m) = e { messages.append(m) }
+            if case .evaluation(let ev) = e { evaluations.append(ev) }
+        }
+        let text = messages.joined(separator: "\n")
+        print(text)
+        XCTAssertTrue(text.contains("imported \(DetImportTests.detModel): 234 tensors"), text)
+        XCTAssertTrue(text.contains("head/thresh: not in the file, initialised fresh (training only)"), text)
+        XCTAssertTrue(text.contains("pretrained \(DetImportTests.detModel): loaded"), text)
+        let last = try XCTUnwrap(evaluations.last)
+        print("PP-OCRv4 det after 1 fine-tuning step: \(last.metrics)")
+        XCTAssertGreaterThan(last.mainMetric, 0.5)
+    }
 }

@@ -2,20 +2,21 @@ import NN
 import Torch
 
 /// A DB text detector as PaddleOCR's `BaseModel` for `model_type: det, algorithm: DB`:
-/// detection MobileNetV3 -> DBFPN or RSEFPN -> DBHead. Built by `DetectorFactory`.
+/// a `DetectionBackbone` (detection MobileNetV3, or PP-OCRv4's PPLCNetV3 det) -> DBFPN or RSEFPN
+/// -> DBHead. Built by `DetectorFactory`.
 /// Top-level paths: `backbone/...`, `neck/...`, `head/...`.
 ///
 /// Input: B x C x H x W with H and W multiples of 32 (the pyramid's coarsest stride), normalised
 /// as the det transforms leave it. Output maps have the input's H x W.
 public final class DBNet: Module {
-    public let backbone: DetMobileNetV3
+    public let backbone: any DetectionBackbone
     public let neck: any DetectionNeck
     public let head: DBHead
 
     public let architecture: ArchitectureConfig
     public let inputChannels: Int
 
-    init(_ p: Path, architecture: ArchitectureConfig, backbone: DetMobileNetV3, neck: any DetectionNeck, head: DBHead,
+    init(_ p: Path, architecture: ArchitectureConfig, backbone: any DetectionBackbone, neck: any DetectionNeck, head: DBHead,
          inputChannels: Int) {
         self.architecture = architecture
         self.backbone = backbone
@@ -44,7 +45,7 @@ public final class DBNet: Module {
             throw ModelError(.invalidInput, "DB detector expects B x \(inputChannels) x H x W with H and W positive "
                              + "multiples of 32 (resize or pad the image, as PaddleOCR's DetResizeForTest), got \(s)")
         }
-        return try neck(backbone(x))
+        return try neck(backbone.features(x))
     }
 
     public override var kind: String { "DBNet(\(architecture.backbone.name), \(neck.kind))" }

@@ -5,7 +5,7 @@
 /// Backbone:
 ///   name: PPLCNetV3
 ///   scale: 0.95        # PP-OCRv4 mobile rec; channels are make_divisible(c * scale, 16)
-///   det: false         # only the rec layout is implemented
+///   det: false         # true: the detector's layout (PP-OCRv4 det: scale 0.75), built by DetectorFactory
 /// ```
 public struct PPLCNetV3Config: Codable, Sendable, Equatable {
     /// `in_channels`: image channels; when given it must match the input shape (3).
