@@ -88,6 +88,20 @@ final class DetectorExportTests: XCTestCase {
         }
     }
 
+    /// PP-OCRv4's mobile detector as OCRKit builds it (PPLCNetV3 det x0.75 + RSEFPN 96 + DBHead),
+    /// the model an imported PaddleOCR detector is fine-tuned in, exports through the same writer.
+    func testPPOCRv4DetectorLayout() throws {
+        Torch.seed(41)
+        let arch = ArchitectureConfig(modelType: "det", algorithm: "DB", backbone: .ppLCNetV3(PPLCNetV3Config(scale: 0.75, det: true)),
+                                      neck: .rseFPN(outChannels: 96, shortcut: true), head: .dbHead(k: 50))
+        let model = try DetectorFactory.make(arch)
+        try calibrateBatchNorms(in: model, on: lines([2, 3, 256, 256])) { try model($0) }
+        let report = try ParityCheck.run(try DetectorExporter.export(model: model, metadata: DetectorMetadata()), against: model,
+                                         sizes: [(1, 320, 320), (2, 640, 480)])
+        print("DBNet \(model.kind)\n\(report)")
+        XCTAssertTrue(report.passed, "\(model.kind): \(report)")
+    }
+
     /// Python's onnx full checker and onnxruntime on the file: opset 17, symbolic batch, height
     /// and width, one output `maps` B x 1 x H x W, the det metadata, and the maps at two sizes.
     func testPythonCheckerAndGraph() throws {

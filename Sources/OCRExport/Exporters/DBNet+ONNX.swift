@@ -8,7 +8,13 @@ import Torch
 // what inference needs and nothing else. H and W stay symbolic: every op is convolutional or a
 // fixed-factor resize, so one graph serves any size the model takes (multiples of 32).
 
-extension DetMobileNetV3 {
+/// A DB backbone that can write itself into a graph: the image in, the four pyramid maps out
+/// (strides 4, 8, 16, 32), as `DetectionBackbone.features`.
+protocol DetectionBackboneONNX {
+    func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> [ONNXValue]
+}
+
+extension DetMobileNetV3: DetectionBackboneONNX {
     /// The four stage outputs, finest first (strides 4, 8, 16, 32), as `callAsFunction`.
     public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> [ONNXValue] {
         var y = try conv.exportONNX(x, to: g)
@@ -95,6 +101,9 @@ extension DBNet: ONNXExportable {
     public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> ONNXValue {
         guard let neck = neck as? any DetectionNeckONNX else {
             throw ExportError.unsupportedModule(path: neck.path.description, kind: neck.kind)
+        }
+        guard let backbone = backbone as? any DetectionBackboneONNX else {
+            throw ExportError.unsupportedModule(path: backbone.path.description, kind: backbone.kind)
         }
         return try head.binarize.exportONNX(neck.exportONNX(backbone.exportONNX(x, to: g), to: g), to: g)
     }

@@ -42,6 +42,20 @@ extension PPLCNetV3: ONNXExportable {
     }
 }
 
+extension PPLCNetV3: DetectionBackboneONNX {
+    /// The det layout: stages 3-6 each through its 1x1 `layer_list` conv, as `features(_:)`.
+    func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> [ONNXValue] {
+        guard det else { throw ExportError.unsupportedSetting(path: path.description, message: "PPLCNetV3 rec layout as a DB backbone") }
+        var y = try blocks2.reduce(try conv1.exportONNX(x, to: g)) { try $1.exportONNX($0, to: g) }
+        var outputs: [ONNXValue] = []
+        for (stage, out) in zip([blocks3, blocks4, blocks5, blocks6], layerList) {
+            y = try stage.reduce(y) { try $1.exportONNX($0, to: g) }
+            outputs.append(try out.exportONNX(y, to: g))
+        }
+        return outputs
+    }
+}
+
 extension EncoderWithSVTR: ONNXExportable {
     /// The recogniser's feature map has height 1 (RecognizerFactory checks it), so the tokens
     /// are B x W x C: squeeze and transpose there and back, with W left dynamic. `use_guide`'s
