@@ -72,19 +72,20 @@ struct DetectionBench: ParsableCommand {
         guard parts.count == 2, let size = Int(parts[1]), ["dbfpn", "rsefpn"].contains(parts[0]) else {
             throw ValidationError("bench case '\(name)': expected NECK-SIZE with NECK dbfpn or rsefpn, e.g. dbfpn-640")
         }
-        let neck = parts[0] == "dbfpn" ? "{name: DBFPN, out_channels: 256}" : "{name: RSEFPN, out_channels: 96, shortcut: true}"
         let runDir = FileManager.default.temporaryDirectory.appendingPathComponent("ocrkit-bench-det-\(name)-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: runDir) }
         let base = try DetectionRunConfig(path: config)
         var transforms = base.train.dataset.transforms
         transforms.crop?.width = size
         transforms.crop?.height = size
-        let run = try DetectionRunConfig(path: config, overrides: [
+        var run = try DetectionRunConfig(path: config, overrides: [
             "Global.max_steps=\(warmup + steps)", "Global.print_batch_step=1", "Global.threads=\(threads)",
             "Global.save_model_dir=\(runDir)", "Global.eval_batch_step=[100000, 100000]", "Global.train_minutes=1000",
-            "Train.loader.batch_size_per_card=\(batch)", "Architecture.Neck=\(neck)",
+            "Train.loader.batch_size_per_card=\(batch)",
             "Train.dataset.page_size=[\(max(size * 3 / 2, 640)), \(max(size * 3 / 2, 640))]",
         ])
+        // The config's neck replaced whole (an override would merge RSEFPN's keys into DBFPN's).
+        run.architecture.neck = parts[0] == "dbfpn" ? .dbFPN(outChannels: 256) : .rseFPN(outChannels: 96, shortcut: true)
         var section = run.train
         section.dataset.transforms = transforms
 
