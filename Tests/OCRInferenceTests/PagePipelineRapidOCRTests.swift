@@ -59,23 +59,33 @@ final class PagePipelineRapidOCRTests: XCTestCase {
         let reference = try rapidOCR(paths)
         XCTAssertEqual(reference.version, "rapidocr_onnxruntime 1.4.4", "the venv's RapidOCR is not the pinned one: run scripts/test-venv.sh")
         let reader = try TestPages.reader()
-        var worstIoU = 1.0, worstScore = 0.0, compared = 0
+        // Crops are recognised in batches sorted by aspect ratio and padded to the widest in the
+        // batch. Crops whose ratios tie may land in other batches than RapidOCR's (numpy's argsort
+        // is not stable), and their padding - so their confidence - then differs slightly; their
+        // texts must still be the same. Every other line's confidence matches within 1e-4.
+        var worstIoU = 1.0, worstScore = 0.0, worstTied = 0.0, compared = 0
         for path in paths {
             let ours = try reader.read(file: path).result.get().lines
             let theirs = try XCTUnwrap(reference.pages[path], path)
             XCTAssertEqual(ours.map(\.text), theirs.map(\.text), "\(path): texts or their order differ")
             XCTAssertEqual(ours.count, theirs.count, path)
-            for (a, b) in zip(ours, theirs) {
+            let ratios = ours.map { line -> Double in
+                let s = TextCrop.size(of: line.polygon.points)
+                return Double(s.width) / Double(max(s.height, 1))
+            }
+            for (i, (a, b)) in zip(ours, theirs).enumerated() {
                 let iou = a.polygon.iou(with: Polygon(b.box.map { Point($0[0], $0[1]) }))
                 worstIoU = min(worstIoU, iou)
-                worstScore = max(worstScore, abs(Double(a.confidence) - b.score))
+                let diff = abs(Double(a.confidence) - b.score)
+                let tied = ratios.indices.contains { $0 != i && ratios[$0] == ratios[i] }
+                if tied { worstTied = max(worstTied, diff) } else { worstScore = max(worstScore, diff) }
+                XCTAssertLessThan(diff, tied ? 0.02 : 1e-4, "\(path): '\(a.text)' confidence \(a.confidence) vs RapidOCR's \(b.score)")
                 XCTAssertGreaterThanOrEqual(iou, 0.95, "\(path): \(a.text) box \(a.textRegion) vs RapidOCR's \(b.box)")
                 compared += 1
             }
         }
         print("PageReader vs \(reference.version): \(compared) lines on \(paths.count) pages, min IoU \(worstIoU) (limit 0.95), "
-              + "max |confidence diff| \(worstScore) (limit 1e-4)")
+              + "max |confidence diff| \(worstScore) (limit 1e-4; crops with tied aspect ratios: \(worstTied), limit 0.02)")
         XCTAssertGreaterThanOrEqual(compared, 60, "too few lines compared")
-        XCTAssertLessThan(worstScore, 1e-4)
     }
 }
