@@ -37,31 +37,20 @@ public final class PackedDataset: LineDataset, DataReporting, @unchecked Sendabl
         }
     }
 
-    /// One open file.
+    /// One open file and its labels.
     private final class Pack: @unchecked Sendable {
-        let path: String
-        let file: H5File
-        let blobs: H5BlobArray
+        let stored: PackedFile
         let labels: [String]
         let groups: [String]?
-        let sources: [String]?
         let defaultGroup: String
-        let lock = NSLock()
+        var path: String { stored.path }
 
         init(path: String, defaultGroup: String) throws {
-            self.path = path
-            file = try H5File.open(path)
-            let n = try PackedLineLayout.validate(file)
-            blobs = try H5BlobArray.open(in: file.root(), PackedLineLayout.images)
-            labels = try file.readStrings(PackedLineLayout.labels)
-            groups = try file.contains(PackedLineLayout.groups) ? file.readStrings(PackedLineLayout.groups) : nil
-            sources = try file.contains(PackedLineLayout.sources) ? file.readStrings(PackedLineLayout.sources) : nil
+            stored = try PackedFile(path: path, noun: "image", validate: PackedLineLayout.validate)
+            labels = try stored.file.readStrings(PackedLineLayout.labels)
+            groups = try stored.file.contains(PackedLineLayout.groups) ? stored.file.readStrings(PackedLineLayout.groups) : nil
             self.defaultGroup = defaultGroup
-            guard labels.count == n else { throw DataError("packed dataset '\(path)': \(labels.count) labels for \(n) images") }
         }
-
-        func bytes(_ i: Int) throws -> [UInt8] { try lock.withLock { try blobs.blob(at: i) } }
-        func source(_ i: Int) -> String { "\(path)#\(i)" + (sources.map { " (\($0[i]))" } ?? "") }
     }
 
     private struct Record: Sendable {
@@ -94,8 +83,7 @@ public final class PackedDataset: LineDataset, DataReporting, @unchecked Sendabl
                 let problems = Self.labelProblems(text, charset: options.charset, maxTextLength: options.maxTextLength)
                 guard problems.isEmpty else {
                     for (category, message) in problems {
-                        let issue = DataIssue(file: pack.path, line: i, isPackedRecord: true, category: category,
-                                              message: message + (pack.sources.map { " (\($0[i]))" } ?? ""))
+                        let issue = pack.stored.issue(i, category, message)
                         if options.policy == .fail {
                             throw DataError(issue: issue, hint: "issue policy is 'fail'; repack without the record, or use 'skip'")
                         }
@@ -134,31 +122,16 @@ public final class PackedDataset: LineDataset, DataReporting, @unchecked Sendabl
     /// The stored image bytes and label of record `index` of file `file` (no decoding).
     public func storedRecord(file: Int, index: Int) throws -> (bytes: [UInt8], label: String, group: String) {
         let pack = packs[file]
-        return (try pack.bytes(index), pack.labels[index], pack.groups?[index] ?? pack.defaultGroup)
+        return (try pack.stored.bytes(index), pack.labels[index], pack.groups?[index] ?? pack.defaultGroup)
     }
 
     private func load(_ r: Int) -> Result<LineSample, SampleSubstitution.Failure> {
         let record = records[r]
         let pack = packs[record.pack]
-        func failure(_ category: String, _ message: String) -> Result<LineSample, SampleSubstitution.Failure> {
-            .failure(.init(issue: DataIssue(file: pack.path, line: record.index, isPackedRecord: true, category: category,
-                                            message: message + (pack.sources.map { " (\($0[record.index]))" } ?? "")),
-                           fileIndex: record.pack))
-        }
-        let bytes: [UInt8]
-        do {
-            bytes = try pack.bytes(record.index)
-        } catch {
-            return failure(DataIssue.Category.unreadableImage, "cannot read image bytes: \(error)")
-        }
-        guard !bytes.isEmpty else { return failure(DataIssue.Category.undecodableImage, "stored image is empty") }
-        do {
-            let image = try Image(decoding: bytes, mode: options.decodeMode)
-            return .success(LineSample(image: image, text: pack.labels[record.index], source: pack.source(record.index),
-                                       group: pack.groups?[record.index] ?? pack.defaultGroup))
-        } catch {
-            return failure(DataIssue.Category.undecodableImage, "cannot decode \(bytes.count) stored bytes: \(error)")
-        }
+        return pack.stored.image(record.index, mode: options.decodeMode)
+            .map { LineSample(image: $0, text: pack.labels[record.index], source: pack.stored.source(record.index),
+                              group: pack.groups?[record.index] ?? pack.defaultGroup) }
+            .mapError { SampleSubstitution.Failure(issue: $0, fileIndex: record.pack) }
     }
 
     /// The label reader's text checks, for labels that did not come from a label file:

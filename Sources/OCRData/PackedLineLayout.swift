@@ -32,30 +32,7 @@ public enum PackedLineLayout {
     /// Checks that `file` has this layout and returns its record count; the message says what
     /// is wrong (written by something else, a newer version, lengths that disagree).
     public static func validate(_ file: H5File) throws -> Int {
-        let what = "packed dataset '\(file.path)'"
-        let attrs = file.attributes
-        guard try attrs.contains(kindAttribute), try attrs.string(kindAttribute) == kind else {
-            throw DataError("\(what): not an OCRKit recognition pack (attribute \(kindAttribute) is not '\(kind)')")
-        }
-        let v = try attrs.contains(versionAttribute) ? attrs.int(versionAttribute) : 0
-        guard v >= 1 && v <= version else {
-            throw DataError("\(what): layout version \(v), this OCRKit reads 1...\(version)")
-        }
-        let blobs = try H5BlobArray.open(in: file.root(), images)
-        let n = blobs.count
-        if try attrs.contains(countAttribute), try attrs.int(countAttribute) != n {
-            throw DataError("\(what): attribute count = \(try attrs.int(countAttribute)) but \(n) images are stored")
-        }
-        for name in [labels, groups, sources] {
-            guard try file.contains(name) else {
-                if name == labels { throw DataError("\(what): dataset '\(name)' is missing") }
-                continue
-            }
-            let ds = try file.dataset(name)
-            guard ds.dtype == .string, ds.shape == [n] else {
-                throw DataError("\(what): dataset '\(name)' must hold \(n) strings (one per image), has shape \(ds.shape) of \(ds.dtype)")
-            }
-        }
-        return n
+        try PackedFile.validate(file, kind: kind, version: version, what: "packed dataset '\(file.path)'", packName: "recognition", noun: "image",
+                                strings: [labels, groups, sources], checkCount: true)
     }
 }

@@ -57,6 +57,22 @@ final class SampleSubstitution: @unchecked Sendable {
             + "check data_dir and the image files)")
     }
 
+    /// A `DetectionSource`'s sample, as that protocol promises it: nil when left out under
+    /// `exclude`, a `SampleFailure` naming the record otherwise. `what` names the dataset.
+    func detectionSample(index: Int, seed: UInt64, count: Int, what: String, record: (Int) -> Int,
+                         load: (Int) -> Result<DetectionSample, Failure>) throws -> DetectionSample? {
+        guard index >= 0 && index < count else {
+            throw SampleFailure(source: nil, underlying: DataError("\(what): sample \(index) out of range 0..<\(count)"))
+        }
+        do {
+            return try sample(index: index, seed: seed, count: count, record: record, load: load)
+        } catch is SampleExcluded {
+            return nil
+        } catch let e as DataError {
+            throw SampleFailure(source: e.issue?.location, underlying: e)
+        }
+    }
+
     private func attempt<S>(_ record: Int, _ load: (Int) -> Result<S, Failure>) -> Result<S, Failure> {
         if let known = lock.withLock({ bad[record] }) { return .failure(known) }
         let result = load(record)

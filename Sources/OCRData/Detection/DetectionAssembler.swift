@@ -32,14 +32,13 @@ public struct DetectionAssembler: BatchAssembler {
         var border: LabelMap?
     }
 
-    /// The source's sample `i`, nil when it is left out (policy `exclude`).
+    /// The source's sample `i`, nil when it is left out (policy `exclude`). Sources name their
+    /// failures (`SampleFailure`); any other error (a renderer's) is wrapped into one here.
     func load(_ i: Int, seed: UInt64) throws -> DetectionSample? {
         do {
             return try source.sample(at: i, datasetSeed: seed)
         } catch let f as SampleFailure {
             throw f
-        } catch is SampleExcluded {
-            return nil
         } catch {
             throw SampleFailure(source: (error as? DataError)?.issue?.location, underlying: error)
         }

@@ -104,17 +104,8 @@ public final class DetectionLabelDataset: DetectionSource, DataReporting, @unche
     }
 
     public func sample(at index: Int, datasetSeed seed: UInt64) throws -> DetectionSample? {
-        guard index >= 0 && index < count else {
-            throw SampleFailure(source: nil, underlying: DataError("SimpleDataSet: sample \(index) out of range 0..<\(count)"))
-        }
-        do {
-            return try substitution.sample(index: index, seed: seed, count: count,
-                                           record: { sampler.record(for: $0, seed: seed) }, load: load)
-        } catch is SampleExcluded {
-            return nil
-        } catch let e as DataError {
-            throw SampleFailure(source: e.issue?.location, underlying: e)
-        }
+        try substitution.detectionSample(index: index, seed: seed, count: count, what: "SimpleDataSet",
+                                         record: { sampler.record(for: $0, seed: seed) }, load: load)
     }
 
     private func load(_ r: Int) -> Result<DetectionSample, SampleSubstitution.Failure> {

@@ -27,23 +27,17 @@ public final class PackedPageDataset: DetectionSource, DataReporting, @unchecked
         }
     }
 
+    /// One open file and its parsed annotations (nil: a record that was reported).
     private final class Pack: @unchecked Sendable {
-        let path: String
-        let file: H5File
-        let blobs: H5BlobArray
+        let stored: PackedFile
         let regions: [[TextRegion]?]
-        let sources: [String]?
-        let lock = NSLock()
+        var path: String { stored.path }
 
         init(path: String, policy: LabelIssuePolicy, fileIndex: Int, collector: DataReportCollector) throws {
-            self.path = path
-            file = try H5File.open(path)
-            let n = try PackedPageLayout.validate(file)
-            blobs = try H5BlobArray.open(in: file.root(), PackedPageLayout.images)
-            sources = try file.contains(PackedPageLayout.sources) ? file.readStrings(PackedPageLayout.sources) : nil
+            stored = try PackedFile(path: path, noun: "page", validate: PackedPageLayout.validate)
             let reader = DetectionLabelReader(policy: .skip)
             var regions = [[TextRegion]?]()
-            for (i, json) in try file.readStrings(PackedPageLayout.annotations).enumerated() {
+            for (i, json) in try stored.file.readStrings(PackedPageLayout.annotations).enumerated() {
                 // One record as one label line; JSON whitespace newlines would split it.
                 let line = "#\(i)\t" + json.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
                 let parsed = try reader.parse(contents: line, file: path)
@@ -53,18 +47,16 @@ public final class PackedPageDataset: DetectionSource, DataReporting, @unchecked
                 }
                 regions.append(nil)
                 for issue in parsed.issues {
-                    let d = DataIssue(file: path, line: i, isPackedRecord: true, category: issue.category,
-                                      message: issue.message + (sources.map { " (\($0[i]))" } ?? ""))
+                    let d = stored.issue(i, issue.category, issue.message)
                     if policy == .fail { throw DataError(issue: d, hint: "issue policy is 'fail'; repack without the record, or use 'skip'") }
                     collector.add(d, fileIndex: fileIndex)
                 }
             }
             self.regions = regions
-            guard regions.count == n else { throw DataError("packed detection dataset '\(path)': \(regions.count) annotations for \(n) pages") }
+            guard regions.count == stored.blobs.count else {
+                throw DataError("packed detection dataset '\(path)': \(regions.count) annotations for \(stored.blobs.count) pages")
+            }
         }
-
-        func bytes(_ i: Int) throws -> [UInt8] { try lock.withLock { try blobs.blob(at: i) } }
-        func source(_ i: Int) -> String { "\(path)#\(i)" + (sources.map { " (\($0[i]))" } ?? "") }
     }
 
     private struct Record: Sendable {
@@ -106,40 +98,21 @@ public final class PackedPageDataset: DetectionSource, DataReporting, @unchecked
     public var report: DataReport { collector.snapshot }
 
     public func sample(at index: Int, datasetSeed seed: UInt64) throws -> DetectionSample? {
-        guard index >= 0 && index < count else {
-            throw SampleFailure(source: nil, underlying: DataError("PackedDataSet: sample \(index) out of range 0..<\(count)"))
-        }
-        do {
-            return try substitution.sample(index: index, seed: seed, count: count,
-                                           record: { sampler.record(for: $0, seed: seed) }, load: load)
-        } catch is SampleExcluded {
-            return nil
-        } catch let e as DataError {
-            throw SampleFailure(source: e.issue?.location, underlying: e)
-        }
+        try substitution.detectionSample(index: index, seed: seed, count: count, what: "PackedDataSet",
+                                         record: { sampler.record(for: $0, seed: seed) }, load: load)
     }
 
     private func load(_ r: Int) -> Result<DetectionSample, SampleSubstitution.Failure> {
         let record = records[r]
         let pack = packs[record.pack]
         let regions = pack.regions[record.index] ?? []
-        func failure(_ category: String, _ message: String) -> Result<DetectionSample, SampleSubstitution.Failure> {
-            .failure(.init(issue: DataIssue(file: pack.path, line: record.index, isPackedRecord: true, category: category,
-                                            message: message + (pack.sources.map { " (\($0[record.index]))" } ?? "")),
-                           fileIndex: record.pack))
-        }
-        let bytes: [UInt8]
-        do { bytes = try pack.bytes(record.index) } catch {
-            return failure(DataIssue.Category.unreadableImage, "cannot read page bytes: \(error)")
-        }
-        guard !bytes.isEmpty else { return failure(DataIssue.Category.undecodableImage, "stored page is empty") }
-        let image: Image
-        do { image = try Image(decoding: bytes, mode: options.decodeMode) } catch {
-            return failure(DataIssue.Category.undecodableImage, "cannot decode \(bytes.count) stored bytes: \(error)")
-        }
-        if let problem = DetectionLabelDataset.outsidePoint(regions, image: image, tolerance: options.pointTolerance) {
-            return failure(DataIssue.Category.pointOutsideImage, problem + " page")
-        }
-        return .success(DetectionSample(image: image, regions: regions, source: pack.source(record.index)))
+        return pack.stored.image(record.index, mode: options.decodeMode)
+            .flatMap { image in
+                if let problem = DetectionLabelDataset.outsidePoint(regions, image: image, tolerance: options.pointTolerance) {
+                    return .failure(pack.stored.issue(record.index, DataIssue.Category.pointOutsideImage, problem + " page"))
+                }
+                return .success(DetectionSample(image: image, regions: regions, source: pack.stored.source(record.index)))
+            }
+            .mapError { SampleSubstitution.Failure(issue: $0, fileIndex: record.pack) }
     }
 }

@@ -22,24 +22,7 @@ public enum PackedPageLayout {
 
     /// Checks that `file` has this layout and returns its record count.
     public static func validate(_ file: H5File) throws -> Int {
-        let what = "packed detection dataset '\(file.path)'"
-        let attrs = file.attributes
-        guard try attrs.contains(PackedLineLayout.kindAttribute), try attrs.string(PackedLineLayout.kindAttribute) == kind else {
-            throw DataError("\(what): not an OCRKit detection pack (attribute \(PackedLineLayout.kindAttribute) is not '\(kind)')")
-        }
-        let v = try attrs.contains(PackedLineLayout.versionAttribute) ? attrs.int(PackedLineLayout.versionAttribute) : 0
-        guard v >= 1 && v <= version else { throw DataError("\(what): layout version \(v), this OCRKit reads 1...\(version)") }
-        let n = try H5BlobArray.open(in: file.root(), images).count
-        for name in [annotations, sources] {
-            guard try file.contains(name) else {
-                if name == annotations { throw DataError("\(what): dataset '\(name)' is missing") }
-                continue
-            }
-            let ds = try file.dataset(name)
-            guard ds.dtype == .string, ds.shape == [n] else {
-                throw DataError("\(what): dataset '\(name)' must hold \(n) strings (one per page), has shape \(ds.shape) of \(ds.dtype)")
-            }
-        }
-        return n
+        try PackedFile.validate(file, kind: kind, version: version, what: "packed detection dataset '\(file.path)'",
+                                packName: "detection", noun: "page", strings: [annotations, sources], checkCount: false)
     }
 }
