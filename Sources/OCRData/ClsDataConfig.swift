@@ -21,23 +21,9 @@ import OCRCore
 ///
 /// A `SyntheticLines` dataset takes the keys of `SyntheticLinesConfig` plus `rotate_180` and
 /// `transforms`. Relative paths are left as written, for the run config to resolve.
-public struct ClsDataSection: Decodable, Sendable {
-    public var dataset: ClsDatasetConfig
-    public var loader: LoaderOptions
+public typealias ClsDataSection = DataSection<ClsDatasetConfig>
 
-    enum CodingKeys: String, CodingKey { case dataset, loader }
-
-    public init(dataset: ClsDatasetConfig, loader: LoaderOptions = LoaderOptions()) {
-        self.dataset = dataset
-        self.loader = loader
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        dataset = try c.decode(ClsDatasetConfig.self, forKey: .dataset)
-        loader = try c.decodeIfPresent(LoaderOptions.self, forKey: .loader) ?? LoaderOptions()
-    }
-
+extension DataSection where Dataset == ClsDatasetConfig {
     /// The loader for this section. Its batches' `texts` are the labels (`LineBatch.labels` stays
     /// empty): `labels.index(of:)` gives each sample's class.
     public func makeLoader(labels: ClassLabels = .angles, seed: UInt64, issuePolicy: LabelIssuePolicy = .skip) throws -> LineLoader {

@@ -1,7 +1,7 @@
 import OCRCore
 
-/// What a `Train`/`Eval` dataset config of any line task holds besides its transforms: where the
-/// files are and how bad samples are handled. Recognition and classification sections share the
+/// What a `Train`/`Eval` dataset config of any task holds besides its transforms: where the
+/// files are and how bad samples are handled. Recognition, classification and detection sections share the
 /// path resolution and the evaluation reading below through it.
 public protocol LineDatasetFields {
     var dataDir: String { get set }
@@ -10,7 +10,29 @@ public protocol LineDatasetFields {
     var packedFiles: [String] { get set }
     var ratioList: [Double]? { get set }
     var labelIssuePolicy: LabelIssuePolicy? { get set }
-    var synthetic: SyntheticLinesConfig? { get set }
+    /// The font files and corpus of a rendered dataset (synthetic lines or pages), nil otherwise.
+    var rendered: (fonts: [String], corpus: String)? { get set }
+}
+
+/// A PaddleOCR `Train` or `Eval` section of any task: the task's `dataset` config
+/// (`RecDatasetConfig`, `ClsDatasetConfig`, `DetDatasetConfig`) and the shared `loader` options
+/// (default ones when the section has none). Each task adds its `makeLoader` in an extension.
+public struct DataSection<Dataset: Decodable & Sendable>: Decodable, Sendable {
+    public var dataset: Dataset
+    public var loader: LoaderOptions
+
+    enum CodingKeys: String, CodingKey { case dataset, loader }
+
+    public init(dataset: Dataset, loader: LoaderOptions = LoaderOptions()) {
+        self.dataset = dataset
+        self.loader = loader
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try c.decode(Dataset.self, forKey: .dataset)
+        loader = try c.decodeIfPresent(LoaderOptions.self, forKey: .loader) ?? LoaderOptions()
+    }
 }
 
 /// A `Train` or `Eval` section: a dataset and its loader.
@@ -28,11 +50,7 @@ extension LineDataSection {
         s.dataset.dataDir = s.dataset.dataDir.isEmpty ? "" : resolve(s.dataset.dataDir)
         s.dataset.labelFileList = s.dataset.labelFileList.map(resolve)
         s.dataset.packedFiles = s.dataset.packedFiles.map(resolve)
-        if var syn = s.dataset.synthetic {
-            syn.fonts = syn.fonts.map(resolve)
-            syn.corpus = resolve(syn.corpus)
-            s.dataset.synthetic = syn
-        }
+        if let r = s.dataset.rendered { s.dataset.rendered = (r.fonts.map(resolve), resolve(r.corpus)) }
         return s
     }
 
@@ -49,18 +67,34 @@ extension LineDataSection {
     }
 }
 
-extension RecDataSection: LineDataSection {}
+extension DataSection: LineDataSection where Dataset: LineDatasetFields {}
 extension RecDatasetConfig: LineDatasetFields {
     public var packedFiles: [String] {
         get { files }
         set { files = newValue }
     }
+
+    public var rendered: (fonts: [String], corpus: String)? {
+        get { synthetic.map { ($0.fonts, $0.corpus) } }
+        set { synthetic?.setSources(newValue) }
+    }
 }
 
-extension ClsDataSection: LineDataSection {}
 extension ClsDatasetConfig: LineDatasetFields {
     public var packedFiles: [String] {
         get { [] }
         set { precondition(newValue.isEmpty, "cls sections read no packed files") }
+    }
+
+    public var rendered: (fonts: [String], corpus: String)? {
+        get { synthetic.map { ($0.fonts, $0.corpus) } }
+        set { synthetic?.setSources(newValue) }
+    }
+}
+
+extension SyntheticLinesConfig {
+    mutating func setSources(_ r: (fonts: [String], corpus: String)?) {
+        guard let r else { return }
+        (fonts, corpus) = r
     }
 }

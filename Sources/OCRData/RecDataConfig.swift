@@ -21,23 +21,9 @@ import OCRCore
 /// Decode with `ConfigTree.decode(RecDataSection.self, at: "Train")`, which rejects unknown
 /// keys. Datasets with other names (synthetic lines) have their own config types; they can
 /// reuse `RecTransforms` for their `transforms` list.
-public struct RecDataSection: Decodable, Sendable {
-    public var dataset: RecDatasetConfig
-    public var loader: LoaderOptions
+public typealias RecDataSection = DataSection<RecDatasetConfig>
 
-    enum CodingKeys: String, CodingKey { case dataset, loader }
-
-    public init(dataset: RecDatasetConfig, loader: LoaderOptions = LoaderOptions()) {
-        self.dataset = dataset
-        self.loader = loader
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        dataset = try c.decode(RecDatasetConfig.self, forKey: .dataset)
-        loader = try c.decodeIfPresent(LoaderOptions.self, forKey: .loader) ?? LoaderOptions()
-    }
-
+extension DataSection where Dataset == RecDatasetConfig {
     /// The loader for this section. `charset` is the model's (`Global.character_dict_path`,
     /// `use_space_char`); `maxTextLength` is `Global.max_text_length`; `issuePolicy` is
     /// `Global.data_issue_policy`, used unless the section sets `label_issue_policy`.

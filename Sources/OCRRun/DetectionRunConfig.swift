@@ -69,15 +69,7 @@ public struct DetectionRunConfig {
     }
 
     /// A data section with its relative paths resolved against the config's folder.
-    public func resolved(_ section: DetDataSection) -> DetDataSection {
-        var s = section.resolvingPaths(base.resolve)
-        if var pages = s.dataset.pages {
-            pages.fonts = pages.fonts.map(base.resolve)
-            pages.corpus = base.resolve(pages.corpus)
-            s.dataset.pages = pages
-        }
-        return s
-    }
+    public func resolved(_ section: DetDataSection) -> DetDataSection { section.resolvingPaths(base.resolve) }
 
     /// A page loader for `section`; `Global.data_issue_policy` is the default of its `label_issue_policy`.
     public func makeLoader(_ section: DetDataSection, seed: UInt64) throws -> DetectionLoader {

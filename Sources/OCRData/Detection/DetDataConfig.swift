@@ -32,23 +32,9 @@ import OCRPreprocess
 /// `resize_long`) in place of the augmentation, crop and maps. Decode with
 /// `ConfigTree.decode(DetDataSection.self, at: "Train")`, which rejects unknown keys.
 /// `evaluating` and `resolvingPaths` come from `LineDataSection`, shared with rec and cls.
-public struct DetDataSection: Decodable, Sendable {
-    public var dataset: DetDatasetConfig
-    public var loader: LoaderOptions
+public typealias DetDataSection = DataSection<DetDatasetConfig>
 
-    enum CodingKeys: String, CodingKey { case dataset, loader }
-
-    public init(dataset: DetDatasetConfig, loader: LoaderOptions = LoaderOptions()) {
-        self.dataset = dataset
-        self.loader = loader
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        dataset = try c.decode(DetDatasetConfig.self, forKey: .dataset)
-        loader = try c.decodeIfPresent(LoaderOptions.self, forKey: .loader) ?? LoaderOptions()
-    }
-
+extension DataSection where Dataset == DetDatasetConfig {
     /// The loader for this section. `issuePolicy` is `Global.data_issue_policy`, used unless the
     /// section sets `label_issue_policy`.
     ///
@@ -170,15 +156,18 @@ public struct DetDatasetConfig: Decodable, Sendable {
     }
 }
 
-extension DetDataSection: LineDataSection {}
 extension DetDatasetConfig: LineDatasetFields {
     public var packedFiles: [String] {
         get { files }
         set { files = newValue }
     }
 
-    public var synthetic: SyntheticLinesConfig? {
-        get { nil }
-        set { precondition(newValue == nil, "a det section renders no synthetic lines") }
+    public var rendered: (fonts: [String], corpus: String)? {
+        get { pages.map { ($0.fonts, $0.corpus) } }
+        set {
+            guard let r = newValue else { return }
+            pages?.fonts = r.fonts
+            pages?.corpus = r.corpus
+        }
     }
 }
