@@ -6,7 +6,7 @@ import OCRCore
 public protocol LineDatasetFields {
     var dataDir: String { get set }
     var labelFileList: [String] { get set }
-    /// Packed `.h5` files (recognition only; empty otherwise).
+    /// Packed `.h5` files (rec and det; empty for cls).
     var packedFiles: [String] { get set }
     var ratioList: [Double]? { get set }
     var labelIssuePolicy: LabelIssuePolicy? { get set }

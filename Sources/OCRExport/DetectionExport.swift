@@ -53,24 +53,17 @@ public final class DetectionExport: ExportKind {
 
     public func score(modelAt path: String, data: [String]?) throws -> ExportScore {
         let (loader, session) = try pages(modelAt: path, for: .evaluation, data: data)
-        let meta = try DetectorMetadata(properties: session.metadata.custom)
+        // What deployment reads from the file (TextDetector): the accuracy gate scores that.
+        let info = try DetectionModelInfo(session: session)
         let stream = DetectionBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)
         defer { stream.close() }
-        var result = try DetectionEvaluator(postProcess: meta.postProcess).evaluate(next: stream.next) { batch in
-            guard batch.count > 0 else { return [] }
+        var result = try DetectionEvaluator(postProcess: info.postProcess).evaluate(next: stream.next, maps: { batch in
             guard let maps = try session.run(["x": FloatTensor(batch.images, shape: batch.shape)], outputs: [output])[output] else {
                 throw ExportError.parity("\(path) gave no \(output)")
             }
-            let (h, w) = (batch.shape[2], batch.shape[3])
-            // The map covers the resized page: post-processing scales its boxes by source / resized size.
-            return batch.pages.enumerated().map { i, page in
-                DetectionEvaluator.PageOutput(
-                    source: page.source, groundTruth: page.regions,
-                    prediction: .probability(Array(maps.values[(i * h * w)..<((i + 1) * h * w)]), width: w, height: h,
-                                             sourceWidth: page.sourceWidth, sourceHeight: page.sourceHeight))
-            }
-        }
+            return maps.values
+        })
         try result.recordNotScored((loader.source as? DataReporting)?.report.excluded ?? [])
         return ExportScore(value: result.hmean, samples: result.pages.count, notScored: result.notScored.count)
     }
@@ -81,7 +74,7 @@ public final class DetectionExport: ExportKind {
     /// the augmentation, crop and label maps replaced by the Eval-style resize, one page a batch.
     func pages(modelAt path: String, for use: ExportDataUse, data: [String]?) throws -> (DetectionLoader, InferenceSession) {
         let session = try InferenceSession(path: path, options: .init(intraOpThreads: config.global.threads))
-        let meta = try DetectorMetadata(properties: session.metadata.custom)
+        let info = try DetectionModelInfo(session: session)
         let base: DetDataSection
         switch use {
         case .evaluation:
@@ -93,7 +86,7 @@ public final class DetectionExport: ExportKind {
             base = config.train
         }
         var section = try data.map { try EvalData.section(for: $0, like: base) } ?? base
-        var transforms = DetTransforms(augment: nil, crop: nil, border: nil, shrink: nil, resize: meta.resize, normalize: meta.normalize)
+        var transforms = DetTransforms(augment: nil, crop: nil, border: nil, shrink: nil, resize: info.resize, normalize: info.normalize)
         transforms.decodeMode = section.dataset.transforms.decodeMode
         transforms.ops = section.dataset.transforms.ops
         section.dataset.transforms = transforms

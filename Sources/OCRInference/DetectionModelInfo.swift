@@ -92,6 +92,7 @@ public struct DetectionModelInfo: Sendable, Equatable {
                            + DetResize.LimitType.allCases.map(\.rawValue).joined(separator: ", "))
             }
             resize.mode = .limit(side: side, type: type)
+            if m["ocrkit.max_side_limit"] != nil { resize.maxSideLimit = try r.int("ocrkit.max_side_limit") }
         }
         if m["ocrkit.mean"] != nil || m["ocrkit.std"] != nil {
             normalize = DetNormalize(scale: m["ocrkit.scale"] == nil ? normalize.scale : Float(try r.double("ocrkit.scale")),
