@@ -111,10 +111,8 @@ public func renderDataset(_ dataset: SyntheticLineDataset, to output: String, se
             done = hi
             progress?(SyntheticRenderProgress(done: done, total: total))
         }
-        let tmp = labelPath + ".tmp"
         do {
-            try Data(labelText.utf8).write(to: URL(fileURLWithPath: tmp))
-            try fm.moveItem(atPath: tmp, toPath: labelPath)
+            try Data(labelText.utf8).write(to: URL(fileURLWithPath: labelPath), options: .atomic)   // written whole, or not at all
         } catch {
             throw SyntheticError("render into '\(output)': cannot write labels.txt (\(error.localizedDescription))")
         }

@@ -87,10 +87,8 @@ public func renderPages(_ pages: SyntheticPages, to output: String, count: Int? 
         done = hi
         progress?(SyntheticRenderProgress(done: done, total: total))
     }
-    let tmp = labelPath + ".tmp"
     do {
-        try Data(labels.utf8).write(to: URL(fileURLWithPath: tmp))
-        try fm.moveItem(atPath: tmp, toPath: labelPath)
+        try Data(labels.utf8).write(to: URL(fileURLWithPath: labelPath), options: .atomic)   // written whole, or not at all
     } catch {
         throw SyntheticError("render-pages into '\(output)': cannot write det_gt.txt (\(error.localizedDescription))")
     }
