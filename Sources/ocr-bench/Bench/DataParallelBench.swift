@@ -53,17 +53,10 @@ struct DataParallelBench: ParsableCommand {
         let runDir = FileManager.default.temporaryDirectory.appendingPathComponent("ocrkit-bench-ddp-\(procs)-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: runDir) }
         // Progress lines (stderr) are kept for the error message only.
-        let p = Process(), pipe = Pipe()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["-c", config, "--nproc", "\(procs)", "-o", "Global.max_steps=\(warmup + steps)", "Global.print_batch_step=1",
-                       "Global.threads=\(threads / procs)", "Global.save_model_dir=\(runDir)",
-                       "Train.loader.batch_size_per_card=\(batch / procs)"]
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        let status = p.terminationStatus
+        let (status, out) = try ProcessStats.run(exe, [
+            "-c", config, "--nproc", "\(procs)", "-o", "Global.max_steps=\(warmup + steps)", "Global.print_batch_step=1",
+            "Global.threads=\(threads / procs)", "Global.save_model_dir=\(runDir)", "Train.loader.batch_size_per_card=\(batch / procs)",
+        ], mergingErrors: true)
         guard status == 0 else { throw ValidationError("ocr-train --nproc \(procs) failed (exit \(status)):\n\(out)") }
         // Rank 0's step events: samples_per_s counts every rank's samples of that step.
         let lines = try String(contentsOfFile: runDir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")

@@ -30,13 +30,15 @@ enum ProcessStats {
         return figures
     }
 
-    /// Runs `executable` with `arguments` to its end: exit status and standard output.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `executable` with `arguments` to its end: exit status and standard output (and
+    /// standard error too with `mergingErrors`).
+    static func run(_ executable: String, _ arguments: [String], mergingErrors: Bool = false) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
         let pipe = Pipe()
         p.standardOutput = pipe
+        if mergingErrors { p.standardError = pipe }
         try p.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
