@@ -98,3 +98,44 @@ extension SyntheticLinesConfig {
         (fonts, corpus) = r
     }
 }
+
+/// The keys that say where a rec or det dataset's records come from, read the same way for both
+/// from the dataset's map: PaddleOCR's `data_dir`, `label_file_list` and `ratio_list` (each one
+/// value or a list), OCRKit's `files` (packs), `label_issue_policy` (skip or fail) and
+/// `image_check`. Each task's config reads its other keys itself from the same map.
+struct LabelSourceKeys {
+    var dataDir: String
+    var labelFileList: [String]
+    var files: [String]
+    var ratioList: [Double]?
+    var labelIssuePolicy: LabelIssuePolicy?
+    var imageCheck: LabelFileDataset.ImageCheck
+
+    enum CodingKeys: String, CodingKey {
+        case dataDir = "data_dir", labelFileList = "label_file_list", files, ratioList = "ratio_list"
+        case labelIssuePolicy = "label_issue_policy", imageCheck = "image_check"
+    }
+
+    /// `excluded`: why `label_issue_policy: exclude` is not a choice, for the message.
+    init(from decoder: Decoder, excluded: String) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func stringOrList(_ key: CodingKeys) throws -> [String] {
+            guard c.contains(key) else { return [] }
+            if let one = try? c.decode(String.self, forKey: key) { return [one] }
+            return try c.decode([String].self, forKey: key)
+        }
+        dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? ""
+        labelFileList = try stringOrList(.labelFileList)
+        files = try stringOrList(.files)
+        if c.contains(.ratioList) {
+            if let one = try? c.decode(Double.self, forKey: .ratioList) { ratioList = [one] }
+            else { ratioList = try c.decode([Double].self, forKey: .ratioList) }
+        }
+        labelIssuePolicy = try c.decodeIfPresent(LabelIssuePolicy.self, forKey: .labelIssuePolicy)
+        if labelIssuePolicy == .exclude {
+            throw DecodingError.dataCorruptedError(forKey: .labelIssuePolicy, in: c, debugDescription:
+                "label_issue_policy: exclude is not a config choice (\(excluded)); use skip or fail")
+        }
+        imageCheck = try c.decodeIfPresent(LabelFileDataset.ImageCheck.self, forKey: .imageCheck) ?? .exists
+    }
+}

@@ -61,8 +61,8 @@ public struct RecDatasetConfig: Decodable, Sendable {
     public static let supportedNames = ["SimpleDataSet", "PackedDataSet", SyntheticLineDataset.configName]
 
     enum CodingKeys: String, CodingKey {
-        case name, dataDir = "data_dir", labelFileList = "label_file_list", files, ratioList = "ratio_list"
-        case labelIssuePolicy = "label_issue_policy", imageCheck = "image_check", groupBy = "group_by", transforms
+        // (data_dir, label_file_list, files, ratio_list, label_issue_policy, image_check: LabelSourceKeys)
+        case name, labelFileList = "label_file_list", files, groupBy = "group_by", transforms
         case delimiter, extOpTransformIdx = "ext_op_transform_idx"
     }
 
@@ -89,20 +89,9 @@ public struct RecDatasetConfig: Decodable, Sendable {
             // the same keys, read by the synthetic section's own decoder (unknown keys still rejected)
             synthetic = try SyntheticLinesConfig(from: decoder)
         }
-        dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? ""
-        labelFileList = try Self.stringOrList(c, .labelFileList)
-        files = try Self.stringOrList(c, .files)
-        if c.contains(.ratioList) {
-            if let one = try? c.decode(Double.self, forKey: .ratioList) { ratioList = [one] }
-            else { ratioList = try c.decode([Double].self, forKey: .ratioList) }
-        }
-        labelIssuePolicy = try c.decodeIfPresent(LabelIssuePolicy.self, forKey: .labelIssuePolicy)
-        if labelIssuePolicy == .exclude {
-            throw DecodingError.dataCorruptedError(forKey: .labelIssuePolicy, in: c, debugDescription:
-                "label_issue_policy: exclude is not a config choice (evaluation always excludes unreadable lines, and training "
-                + "needs full batches); use skip or fail")
-        }
-        imageCheck = try c.decodeIfPresent(LabelFileDataset.ImageCheck.self, forKey: .imageCheck) ?? .exists
+        let keys = try LabelSourceKeys(from: decoder, excluded: "evaluation always excludes unreadable lines, and training needs full batches")
+        (dataDir, labelFileList, files, ratioList) = (keys.dataDir, keys.labelFileList, keys.files, keys.ratioList)
+        (labelIssuePolicy, imageCheck) = (keys.labelIssuePolicy, keys.imageCheck)
         groupBy = try c.decodeIfPresent(LabelFileDataset.Grouping.self, forKey: .groupBy) ?? .labelFile
         transforms = try c.decodeIfPresent(RecTransforms.self, forKey: .transforms) ?? RecTransforms()
         // PaddleOCR keys with no other meaning here: accepted when they change nothing.
@@ -118,12 +107,6 @@ public struct RecDatasetConfig: Decodable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .files, in: c, debugDescription:
                 "PackedDataSet needs files: [...] of .h5 packs (and takes no label_file_list)")
         }
-    }
-
-    private static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String] {
-        guard c.contains(key) else { return [] }
-        if let one = try? c.decode(String.self, forKey: key) { return [one] }
-        return try c.decode([String].self, forKey: key)
     }
 
     /// Builds the dataset; its `report` says what was left out. `issuePolicy` (`Global.data_issue_policy`)

@@ -38,8 +38,8 @@ extension DataSection where Dataset == DetDatasetConfig {
     /// The loader for this section. `issuePolicy` is `Global.data_issue_policy`, used unless the
     /// section sets `label_issue_policy`.
     ///
-    /// Plug-in point for other sources: pass `source` (e.g. rendered `SyntheticPages`) and it is
-    /// used instead of the label files; the section's transforms and loader options still apply.
+    /// `source`, a source built in code, is used instead of the section's own (label files, packs,
+    /// or `name: SyntheticPages`); the section's transforms and loader options still apply.
     public func makeLoader(seed: UInt64, issuePolicy: LabelIssuePolicy = .skip,
                            source: (any DetectionSource)? = nil) throws -> DetectionLoader {
         let pipeline = try dataset.transforms.pipeline()
@@ -74,8 +74,8 @@ public struct DetDatasetConfig: Decodable, Sendable {
     public static let supportedNames = ["SimpleDataSet", "PackedDataSet", SyntheticPages.configName]
 
     enum CodingKeys: String, CodingKey {
-        case name, dataDir = "data_dir", labelFileList = "label_file_list", files, ratioList = "ratio_list"
-        case labelIssuePolicy = "label_issue_policy", imageCheck = "image_check", pointTolerance = "point_tolerance"
+        // (data_dir, label_file_list, files, ratio_list, label_issue_policy, image_check: LabelSourceKeys)
+        case name, labelFileList = "label_file_list", files, pointTolerance = "point_tolerance"
         case transforms, delimiter
     }
 
@@ -100,19 +100,9 @@ public struct DetDatasetConfig: Decodable, Sendable {
             // The same keys, read by the pages' own decoder (unknown keys are still rejected).
             pages = try SyntheticPagesConfig(from: decoder)
         }
-        dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? ""
-        labelFileList = try Self.stringOrList(c, .labelFileList)
-        files = try Self.stringOrList(c, .files)
-        if c.contains(.ratioList) {
-            if let one = try? c.decode(Double.self, forKey: .ratioList) { ratioList = [one] }
-            else { ratioList = try c.decode([Double].self, forKey: .ratioList) }
-        }
-        labelIssuePolicy = try c.decodeIfPresent(LabelIssuePolicy.self, forKey: .labelIssuePolicy)
-        if labelIssuePolicy == .exclude {
-            throw DecodingError.dataCorruptedError(forKey: .labelIssuePolicy, in: c, debugDescription:
-                "label_issue_policy: exclude is not a config choice (evaluation always excludes unreadable pages); use skip or fail")
-        }
-        imageCheck = try c.decodeIfPresent(LabelFileDataset.ImageCheck.self, forKey: .imageCheck) ?? .exists
+        let keys = try LabelSourceKeys(from: decoder, excluded: "evaluation always excludes unreadable pages")
+        (dataDir, labelFileList, files, ratioList) = (keys.dataDir, keys.labelFileList, keys.files, keys.ratioList)
+        (labelIssuePolicy, imageCheck) = (keys.labelIssuePolicy, keys.imageCheck)
         pointTolerance = try c.decodeIfPresent(Double.self, forKey: .pointTolerance) ?? 0
         guard pointTolerance >= 0, pointTolerance.isFinite else {
             throw DecodingError.dataCorruptedError(forKey: .pointTolerance, in: c, debugDescription:
@@ -130,12 +120,6 @@ public struct DetDatasetConfig: Decodable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .files, in: c, debugDescription:
                 "PackedDataSet needs files: [...] of .h5 page packs (and takes no label_file_list)")
         }
-    }
-
-    private static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String] {
-        guard c.contains(key) else { return [] }
-        if let one = try? c.decode(String.self, forKey: key) { return [one] }
-        return try c.decode([String].self, forKey: key)
     }
 
     /// The source (label files or packs); its `report` says what was left out.
