@@ -190,3 +190,24 @@ public struct TaskEntries: Sendable, Equatable {
         set { strings["use_space_char"] = newValue ? "true" : "false" }
     }
 }
+
+extension Checkpoint {
+    /// Throws, naming `path`, unless this is a `kind` checkpoint; `owner` says whose it should
+    /// be ("a recogniser's").
+    public func requireTask(_ kind: TaskKind, owner: String, path: String) throws {
+        guard task.kind == kind else {
+            throw TrainError("\(path) is a \(task.kind.rawValue) checkpoint, not \(owner): use it with "
+                             + "a config whose Architecture.model_type is \(task.kind.rawValue)")
+        }
+    }
+
+    /// Loads the weights (the EMA ones with `useEMA`, when saved) into `model`, strictly; a
+    /// checkpoint that does not fit names `path` and the config's `architecture`.
+    public func load(into model: Module, useEMA: Bool, path: String, architecture: String) throws {
+        do {
+            try model.load(useEMA ? (ema ?? self.model) : self.model, strict: true)
+        } catch {
+            throw TrainError("\(path) does not fit the config's Architecture (\(architecture)): \(error)")
+        }
+    }
+}

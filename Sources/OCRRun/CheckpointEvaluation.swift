@@ -14,19 +14,11 @@ public enum CheckpointEvaluation {
     public static func loadModel(_ run: RecognitionRunConfig, checkpoint path: String, useEMA: Bool = false)
         throws -> (model: any Recognizer, charset: Charset, checkpoint: Checkpoint) {
         let c = try Checkpoint.read(from: path)
-        guard c.task.kind == .rec else {
-            throw TrainError("\(path) is a \(c.task.kind.rawValue) checkpoint, not a recogniser's: evaluate it with "
-                             + "a config whose Architecture.model_type is \(c.task.kind.rawValue)")
-        }
+        try c.requireTask(.rec, owner: "a recogniser's", path: path)
         // The classes as trained, repeats included (see Charset.keepingDuplicates).
         let charset = try Charset(dictionaryText: c.charset, source: path, useSpaceChar: c.useSpaceChar, keepingDuplicates: true)
         let model = try run.makeModel(charset: charset)
-        let state = useEMA ? (c.ema ?? c.model) : c.model
-        do {
-            try model.load(state, strict: true)
-        } catch {
-            throw TrainError("\(path) does not fit the config's Architecture (\(run.architecture.algorithm)): \(error)")
-        }
+        try c.load(into: model, useEMA: useEMA, path: path, architecture: run.architecture.algorithm)
         model.eval()
         return (model, charset, c)
     }

@@ -62,19 +62,12 @@ public struct ClassificationRunConfig {
     /// trained on this config's labels (they say what each output means) and fit its
     /// Architecture; each refusal names the file. Returned in training mode.
     public func loadModel(from c: Checkpoint, path: String, useEMA: Bool = false) throws -> AngleClassifier {
-        guard c.task.kind == .cls else {
-            throw TrainError("\(path) is a \(c.task.kind.rawValue) checkpoint, not a classifier's: use it with "
-                             + "a config whose Architecture.model_type is \(c.task.kind.rawValue)")
-        }
+        try c.requireTask(.cls, owner: "a classifier's", path: path)
         guard c.task.labels == labels.labels else {
             throw TrainError("\(path) was trained on labels \(c.task.labels), the config's label_list is \(labels.labels)")
         }
         let model = try makeModel()
-        do {
-            try model.load(useEMA ? (c.ema ?? c.model) : c.model, strict: true)
-        } catch {
-            throw TrainError("\(path) does not fit the config's Architecture (\(architecture.algorithm)): \(error)")
-        }
+        try c.load(into: model, useEMA: useEMA, path: path, architecture: architecture.algorithm)
         return model
     }
 

@@ -55,16 +55,9 @@ public struct DetectionRunConfig {
     /// The detector in a det checkpoint read from `path`, refused with a message naming the file
     /// when it is another task's or does not fit the Architecture. Returned in training mode.
     public func loadModel(from c: Checkpoint, path: String, useEMA: Bool = false) throws -> DBNet {
-        guard c.task.kind == .det else {
-            throw TrainError("\(path) is a \(c.task.kind.rawValue) checkpoint, not a detector's: use it with "
-                             + "a config whose Architecture.model_type is \(c.task.kind.rawValue)")
-        }
+        try c.requireTask(.det, owner: "a detector's", path: path)
         let model = try makeModel()
-        do {
-            try model.load(useEMA ? (c.ema ?? c.model) : c.model, strict: true)
-        } catch {
-            throw TrainError("\(path) does not fit the config's Architecture (\(model.kind)): \(error)")
-        }
+        try c.load(into: model, useEMA: useEMA, path: path, architecture: model.kind)
         return model
     }
 

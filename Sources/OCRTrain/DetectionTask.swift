@@ -20,18 +20,15 @@ public final class DetectionTask: TrainingTask {
     public let probability: (Tensor) throws -> Tensor
     public let dbLoss: DBLoss
     public let postProcess: DBPostProcessOptions
-    /// Pages whose images are kept for the report's drawings.
-    public let keepWorstImages: Int
     public var kind: TaskKind { .det }
     public var mainIndicator: String { "hmean" }
 
     public init(trainForward: @escaping (Tensor) throws -> DBOutputs, probability: @escaping (Tensor) throws -> Tensor,
-                loss: DBLoss, postProcess: DBPostProcessOptions, keepWorstImages: Int = 0) {
+                loss: DBLoss, postProcess: DBPostProcessOptions) {
         self.trainForward = trainForward
         self.probability = probability
         dbLoss = loss
         self.postProcess = postProcess
-        self.keepWorstImages = keepWorstImages
     }
 
     public func loss(on batch: DetectionBatch) throws -> Tensor {
@@ -46,17 +43,14 @@ public final class DetectionTask: TrainingTask {
     public func sampleCount(of batch: DetectionBatch) -> Int { batch.count }
 
     public func evaluate(next: () throws -> DetectionBatch?) throws -> DetectionEvaluation {
-        try DetectionEvaluator(postProcess: postProcess, keepWorstImages: keepWorstImages)
+        try DetectionEvaluator(postProcess: postProcess)
             .evaluate(next: next, probability: probability)
     }
 
     public var checkpointEntries: TaskEntries { TaskEntries(kind: .det) }
 
-    public func checkResume(from saved: TaskEntries, path: String) throws {
-        guard saved.kind == .det else {
-            throw TrainError("refusing to resume from \(path): it is a \(saved.kind.rawValue) checkpoint, not a detector's")
-        }
-    }
+    /// Nothing beyond the task kind (which the engine checks) must match: a detector has no classes.
+    public func checkResume(from saved: TaskEntries, path: String) throws {}
 }
 
 /// The engine reads a detector's figures from its `table` (OCREval builds it).
