@@ -227,40 +227,50 @@ public final class LabelFileDataset: LineDataset, DataReporting, @unchecked Send
     /// Applies `imageCheck`, in parallel for `.decode`; bad records are reported and dropped
     /// (skip) or thrown (fail, the first bad line in file order).
     static func checkImages(_ records: [Record], _ options: Options, collector: DataReportCollector) throws -> [Record] {
-        guard options.imageCheck != .none, !records.isEmpty else { return records }
+        guard options.imageCheck != .none else { return records }
+        let (mode, check) = (options.decodeMode, options.imageCheck)
+        return try dropBadRecords(records, policy: options.policy, collector: collector, fileIndex: \.fileIndex) { r in
+            if check == .exists {
+                return missingImage(file: r.file, line: r.line, imagePath: r.imagePath, resolvedPath: r.resolvedPath)
+            }
+            if case .failure(let issue) = loadImage(r, mode: mode) { return issue }
+            return nil
+        }
+    }
+
+    /// The up-front check of every label-file dataset (lines, pages): `problem` runs on each
+    /// record, in parallel chunks; a record with a problem is reported and dropped (skip,
+    /// exclude) or thrown (fail: the first in file order).
+    static func dropBadRecords<R: Sendable>(_ records: [R], policy: LabelIssuePolicy, collector: DataReportCollector,
+                                           fileIndex: (R) -> Int, problem: @Sendable (R) -> DataIssue?) throws -> [R] {
+        guard !records.isEmpty else { return records }
         var problems = [DataIssue?](repeating: nil, count: records.count)
-        let mode = options.decodeMode
-        let check = options.imageCheck
         problems.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out  // each iteration writes only its own slots
             let chunk = 256
             DispatchQueue.concurrentPerform(iterations: (records.count + chunk - 1) / chunk) { c in
-                for i in c * chunk..<min(records.count, (c + 1) * chunk) {
-                    let r = records[i]
-                    if check == .exists {
-                        if !FileManager.default.fileExists(atPath: r.resolvedPath) {
-                            out[i] = DataIssue(file: r.file, line: r.line, category: DataIssue.Category.missingImage,
-                                               message: "image '\(r.imagePath)' (\(r.resolvedPath)): file not found",
-                                               imagePath: r.imagePath)
-                        }
-                    } else if case .failure(let issue) = loadImage(r, mode: mode) {
-                        out[i] = issue
-                    }
-                }
+                for i in c * chunk..<min(records.count, (c + 1) * chunk) { out[i] = problem(records[i]) }
             }
         }
-        var kept = [Record]()
+        var kept = [R]()
         kept.reserveCapacity(records.count)
         for (r, problem) in zip(records, problems) {
             guard let problem else {
                 kept.append(r)
                 continue
             }
-            if options.policy == .fail {
+            if policy == .fail {
                 throw DataError(issue: problem, hint: "issue policy is 'fail'; fix or remove the line, or use 'skip'")
             }
-            collector.add(problem, fileIndex: r.fileIndex)
+            collector.add(problem, fileIndex: fileIndex(r))
         }
         return kept
+    }
+
+    /// `image 'a.png' (/data/a.png): file not found`, or nil when the file is there.
+    static func missingImage(file: String, line: Int, imagePath: String, resolvedPath: String) -> DataIssue? {
+        FileManager.default.fileExists(atPath: resolvedPath) ? nil
+            : DataIssue(file: file, line: line, category: DataIssue.Category.missingImage,
+                        message: "image '\(imagePath)' (\(resolvedPath)): file not found", imagePath: imagePath)
     }
 }

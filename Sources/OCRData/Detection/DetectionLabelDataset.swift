@@ -143,34 +143,17 @@ public final class DetectionLabelDataset: DetectionSource, DataReporting, @unche
         return nil
     }
 
-    /// `imageCheck` up front: bad records are reported and dropped (`skip`, `exclude`) or
-    /// thrown (`fail`, the first in file order). `.decode` also checks the points.
+    /// `imageCheck` up front, as for recognition labels (`LabelFileDataset.dropBadRecords`);
+    /// `.decode` also checks the points.
     static func checkImages(_ records: [Record], _ options: Options, collector: DataReportCollector) throws -> [Record] {
-        guard options.imageCheck != .none, !records.isEmpty else { return records }
-        var problems = [DataIssue?](repeating: nil, count: records.count)
-        problems.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out  // each iteration writes only its own slot
-            DispatchQueue.concurrentPerform(iterations: records.count) { i in
-                let r = records[i]
-                if options.imageCheck == .exists {
-                    if !FileManager.default.fileExists(atPath: r.resolvedPath) {
-                        out[i] = DataIssue(file: r.label.file, line: r.label.line, category: DataIssue.Category.missingImage,
-                                           message: "image '\(r.label.imagePath)' (\(r.resolvedPath)): file not found",
-                                           imagePath: r.label.imagePath)
-                    }
-                } else if case .failure(let issue) = loadPage(r, options) {
-                    out[i] = issue
-                }
+        guard options.imageCheck != .none else { return records }
+        return try LabelFileDataset.dropBadRecords(records, policy: options.policy, collector: collector, fileIndex: \.fileIndex) { r in
+            if options.imageCheck == .exists {
+                return LabelFileDataset.missingImage(file: r.label.file, line: r.label.line, imagePath: r.label.imagePath,
+                                                     resolvedPath: r.resolvedPath)
             }
+            if case .failure(let issue) = loadPage(r, options) { return issue }
+            return nil
         }
-        var kept = [Record]()
-        for (r, problem) in zip(records, problems) {
-            guard let problem else { kept.append(r); continue }
-            if options.policy == .fail {
-                throw DataError(issue: problem, hint: "issue policy is 'fail'; fix or remove the line, or use 'skip'")
-            }
-            collector.add(problem, fileIndex: r.fileIndex)
-        }
-        return kept
     }
 }
