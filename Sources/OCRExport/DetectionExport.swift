@@ -52,6 +52,13 @@ public final class DetectionExport: ExportKind {
     }
 
     public func score(modelAt path: String, data: [String]?) throws -> ExportScore {
+        let result = try evaluation(modelAt: path, data: data)
+        return ExportScore(value: result.hmean, samples: result.pages.count, notScored: result.notScored.count)
+    }
+
+    /// The exported file on the Eval pages (or `data`), through ONNX Runtime and the file's own
+    /// metadata: what the accuracy gate scores, page by page.
+    public func evaluation(modelAt path: String, data: [String]?) throws -> DetectionEvaluation {
         let (loader, session) = try pages(modelAt: path, for: .evaluation, data: data)
         // What deployment reads from the file (TextDetector): the accuracy gate scores that.
         let info = try DetectionModelInfo(session: session)
@@ -65,7 +72,7 @@ public final class DetectionExport: ExportKind {
             return maps.values
         })
         try result.recordNotScored((loader.source as? DataReporting)?.report.excluded ?? [])
-        return ExportScore(value: result.hmean, samples: result.pages.count, notScored: result.notScored.count)
+        return result
     }
 
     /// A page loader for `use`, every page once in order, prepared by the file's metadata

@@ -126,6 +126,16 @@ final class DetectorExportJobTests: XCTestCase {
         let torch = try DetectionCheckpointEvaluation.run(DetectionRunConfig(config), checkpoint: checkpoint, data: nil, worstImages: 0) { _ in }
         XCTAssertEqual(report.fp32.samples, 3)
         XCTAssertEqual(try XCTUnwrap(report.fp32.accuracy), torch.hmean, accuracy: 1e-9)
+        // hmean alone could agree by chance (a 3-step model matches little): the ONNX file must
+        // find the same boxes, page by page, as the checkpoint does.
+        let onnx = try DetectionExport(config: DetectionRunConfig(config), checkpoint: Checkpoint.read(from: checkpoint), path: checkpoint,
+                                       options: ExportOptions()).evaluation(modelAt: out + "/model.onnx", data: nil)
+        XCTAssertGreaterThan(torch.metrics.detectionCare, 0, "the model detects nothing: the comparison would prove little")
+        XCTAssertEqual(onnx.pages.map(\.source), torch.pages.map(\.source))
+        for (a, b) in zip(onnx.pages, torch.pages) {
+            XCTAssertEqual(a.result.detectionCare, b.result.detectionCare, "\(a.source): detections")
+            XCTAssertEqual(a.result.matched, b.result.matched, "\(a.source): matches")
+        }
         XCTAssertTrue(log.contains { $0.hasPrefix("hmean of the FP32 model: ") && $0.contains("(3 samples)") }, "\(log)")
 
         // INT8: calibrated on Train pages, scored, gated, timed at both page sizes; no sensitivity (no classes).
