@@ -28,6 +28,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // `ocr serve`: HTTP server, metrics API, Prometheus text exposition.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // --- C/C++ boundary (pure C headers) ------------------------------------------------
@@ -102,6 +106,13 @@ let package = Package(
         // through OCRInference's session (OCRInference never imports OCRExport or LibTorch).
         .target(name: "OCRExport", dependencies: ["OCRRun", "OCRModels", "OCRData", "OCRCore", "OCRInference", "OCREval", "Imaging", "NN", "Torch"]),
 
+        // The OCR service behind `ocr serve`: PaddleOCR's routes, /ocr, health, metrics, hot reload,
+        // cross-request batching of recognition. LibTorch-free, like everything `ocr` links.
+        .target(name: "OCRServe", dependencies: ["OCRInference", "OCRCore", "Imaging",
+                                                 .product(name: "Hummingbird", package: "hummingbird"),
+                                                 .product(name: "Metrics", package: "swift-metrics"),
+                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
+
         // Shared by the executables, LibTorch-free: option groups, progress printer.
         .target(name: "OCRCLI", dependencies: ["OCREval", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -109,7 +120,7 @@ let package = Package(
         // `ocr` links no LibTorch (make test checks its dynamic dependencies).
         .executableTarget(
             name: "ocr",
-            dependencies: ["OCRCore", "OCRData", "OCRCLI", "OCRInference", "OCREval", "Imaging",
+            dependencies: ["OCRCore", "OCRData", "OCRCLI", "OCRInference", "OCREval", "Imaging", "OCRServe",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-train",
@@ -122,7 +133,7 @@ let package = Package(
             dependencies: ["OCRCLI", "OCRRun", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "ocr-bench",
-            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRModels", "OCRTrain", "OCRExport", "OCRCLI", "OCRInference",
+            dependencies: ["Torch", "NN", "OCRCore", "OCRData", "OCRModels", "OCRTrain", "OCRExport", "OCRCLI", "OCRInference", "OCRServe",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The bench's reference: the same training step written directly in C++ against LibTorch.
         .executableTarget(
@@ -151,6 +162,9 @@ let package = Package(
         .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
                     exclude: ["Python"], resources: [.copy("Fixtures")]),
         // Python/: the independent checker (onnx + onnxruntime from scripts/test-venv.sh).
+        // Starts the real server in-process on free ports with PP-OCRv4's models from .deps/models.
+        // (Its HTTP client is OCRServe's HTTPConnection: HummingbirdTesting would build BoringSSL.)
+        .testTarget(name: "OCRServeTests", dependencies: ["OCRServe", "OCRInference", "OCRData", "OCRCore", "Imaging"]),
         .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference", "OCRRun"], exclude: ["Python"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -14,6 +14,9 @@ import OCRPreprocess
 /// 5. `TextRecognizer`: aspect-sorted batches, each as wide as its widest line;
 /// 6. lines whose confidence is below `dropScore` (0.5) left out.
 ///
+/// `read` is `prepare` (steps 1-4), the recogniser, then `finish` (step 6); a server calls the
+/// halves itself to batch the recogniser across pages.
+///
 ///     let reader = try PageReader(models: .ppocrV4(in: ".deps/models"))
 ///     let page = try reader.read(PageImage.read("scan.png"))
 ///     for line in page.lines { print(line.text, line.confidence, line.textRegion) }
@@ -102,8 +105,32 @@ public struct PageReader: Sendable {
                       dropScore: dropScore)
     }
 
+    /// A page after detection, reading order, cropping and the angle classifier: what recognition
+    /// needs. `prepare` and `finish` are `read` in two halves, so a server can recognise the crops
+    /// of several pages in one batch (OCRServe's `RecognitionBatcher`) with the same code.
+    public struct PreparedPage: Sendable {
+        /// The detected quads in reading order.
+        public var regions: [Polygon]
+        /// One crop per region, turned upright (vertical lines a quarter, classified ones a half).
+        public var crops: [Image]
+        /// Boxes the detector found.
+        public var detected: Int
+        /// `det` and `cls` filled in; `rec` and `total` by `finish`.
+        public var timings: Timings
+        /// When `prepare` started (the page's total time runs from here).
+        public var started: DispatchTime
+    }
+
     /// Reads one page (any colour order; BGR as `PageImage.read` gives is used as is).
     public func read(_ image: Image) throws -> Page {
+        let prepared = try prepare(image)
+        let t = DispatchTime.now()
+        let read = prepared.crops.isEmpty ? [] : try recognizer.recognize(prepared.crops)
+        return try finish(prepared, recognitions: read, recognitionSeconds: Self.seconds(since: t))
+    }
+
+    /// Detection, reading order, crops and the classifier for one page.
+    public func prepare(_ image: Image) throws -> PreparedPage {
         let start = DispatchTime.now()
         var timings = Timings()
         let page = try image.colorOrder == .bgr ? image : image.converted(to: .bgr)
@@ -120,21 +147,29 @@ public struct PageReader: Sendable {
             for (i, c) in try classifier.classify(crops).enumerated() where c.shouldTurn { crops[i] = crops[i].rotated180() }
             timings.cls = Self.seconds(since: t)
         }
+        return PreparedPage(regions: regions, crops: crops, detected: found.count, timings: timings, started: start)
+    }
 
-        t = DispatchTime.now()
-        let read = crops.isEmpty ? [] : try recognizer.recognize(crops)
-        timings.rec = Self.seconds(since: t)
-
-        let lines = zip(regions, read).compactMap { region, r -> Line? in
+    /// The page from its prepared half and the recogniser's reading of its crops (in crop order):
+    /// lines below `dropScore` left out, `recognitionSeconds` as the rec time.
+    public func finish(_ prepared: PreparedPage, recognitions: [TextRecognizer.Recognition],
+                       recognitionSeconds: Double) throws -> Page {
+        guard recognitions.count == prepared.crops.count else {
+            throw InferenceError(.invalidInput, "\(recognizer.info.path): \(recognitions.count) recognitions for \(prepared.crops.count) crops")
+        }
+        var timings = prepared.timings
+        timings.rec = recognitionSeconds
+        let lines = zip(prepared.regions, recognitions).compactMap { region, r -> Line? in
             guard r.confidence >= dropScore else { return nil }
             return Line(text: r.text, confidence: r.confidence,
                         textRegion: region.points.map { [Int($0.x.rounded()), Int($0.y.rounded())] })
         }
-        timings.total = Self.seconds(since: start)
-        return Page(lines: lines, detected: found.count, timings: timings)
+        timings.total = Self.seconds(since: prepared.started)
+        return Page(lines: lines, detected: prepared.detected, timings: timings)
     }
 
-    static func seconds(since t: DispatchTime) -> Double {
+    /// Seconds from `t` to now (the stage timings; OCRServe's too).
+    public static func seconds(since t: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9
     }
 

@@ -7,8 +7,11 @@ enum ProcessStats {
     /// Peak resident set size in MiB (VmHWM).
     static func peakResidentMiB() -> Double { field("VmHWM") }
 
-    private static func field(_ name: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    /// Another process's resident set size in MiB (0 when it cannot be read).
+    static func residentMiB(pid: Int32) -> Double { field("VmRSS", process: String(pid)) }
+
+    private static func field(_ name: String, process: String = "self") -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
             let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
             return kb / 1024

@@ -1,0 +1,69 @@
+import Foundation
+import Imaging
+import OCRCore
+import OCRInference
+
+/// One loaded set of page models and what the service reports about it. A request takes the
+/// current set when it starts and keeps its reference to the end, so after a reload in-flight
+/// requests finish on the models they started with; the old sessions close when the last of
+/// them lets go (ARC is the reference count).
+///
+/// The ONNX Runtime sessions are shared by every worker: `Run` is thread-safe on one session,
+/// so per-worker copies would only multiply the weights and arenas in memory, and serialising a
+/// stage would leave cores idle while pages queue. Concurrency is bounded by the worker and
+/// batch threads instead, each run using `intra_op_threads`.
+public final class ModelSet: Sendable {
+    /// One model file: its role (det, cls, rec), file name, and SHA-256 (as /metrics reports it).
+    public struct File: Sendable, Codable, Equatable {
+        public var role: String
+        public var name: String
+        public var path: String
+        public var sha256: String
+    }
+
+    public let directory: String
+    public let reader: PageReader
+    public let files: [File]
+    /// 1 for the models loaded at start-up, one more for each reload that switched.
+    public let generation: Int
+
+    init(directory: String, reader: PageReader, files: [File], generation: Int) {
+        self.directory = directory
+        self.reader = reader
+        self.files = files
+        self.generation = generation
+    }
+
+    /// Opens the models in `directory` with the config's thread, batch and drop-score settings.
+    /// Errors (`InferenceError`) name the folder or file.
+    public static func load(directory: String, config: ServeConfig, generation: Int) throws -> ModelSet {
+        var models = try PageModels.directory(directory)
+        if !config.useAngleClassifier { models.classifier = nil }
+        let reader = try PageReader(models: models, options: .init(intraOpThreads: config.intraOpThreads, interOpThreads: 1),
+                                    batchSize: config.recBatchSize, dropScore: Float(config.dropScore))
+        let roles = [("det", models.detector), ("cls", models.classifier), ("rec", models.recognizer)]
+        let files = try roles.compactMap { role, path -> File? in
+            guard let path else { return nil }
+            return File(role: role, name: (path as NSString).lastPathComponent, path: path, sha256: try sha256(of: path))
+        }
+        return ModelSet(directory: directory, reader: reader, files: files, generation: generation)
+    }
+
+    /// Runs a blank page and one blank crop through every model, so the first request does not
+    /// pay for ONNX Runtime's first-run allocations.
+    public func warmUp() throws {
+        let page = try Image(width: 320, height: 96, colorOrder: .bgr, repeating: 255)
+        _ = try reader.read(page)
+        let crop = try Image(width: 160, height: 48, colorOrder: .bgr, repeating: 255)
+        if let classifier = reader.classifier { _ = try classifier.classify([crop]) }
+        _ = try reader.recognizer.recognize([crop])
+    }
+
+    static func sha256(of path: String) throws -> String {
+        do {
+            return SHA256Digest(of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))).hex
+        } catch {
+            throw InferenceError(.fileNotFound, "\(path): cannot be read (\(error.localizedDescription))")
+        }
+    }
+}

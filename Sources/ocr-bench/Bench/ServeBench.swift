@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import OCRServe
+
+/// `ocr-bench serve`: a load generator for a running `ocr serve` on loopback. For each
+/// concurrency, that many clients (a thread and a keep-alive connection each) send the pages
+/// round-robin until `--requests` have been answered; it prints requests/s, p50/p99 latency,
+/// failures by status and the server's resident memory (`--pid`) before and after. The server is
+/// started by the caller (with batching on or off in its config), so both sides are measured as
+/// deployed; run nothing else on the machine while it measures.
+struct ServeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Load a running ocr serve: requests/s, p50/p99 ms, failures and server RSS at each concurrency.")
+
+    @Argument(help: "Page images sent round-robin.")
+    var pages: [String]
+    @Option(help: "The server's IPv4 address.") var host = "127.0.0.1"
+    @Option(help: "The server's port.") var port = 18080
+    @Option(help: "/ocr (raw bytes) or /predict/ocr_system (PaddleOCR's JSON, one image per request).") var route = "/ocr"
+    @Option(parsing: .upToNextOption, help: "Concurrent clients, one run each.") var concurrency = [1, 8, 32]
+    @Option(help: "Requests answered per run.") var requests = 200
+    @Option(help: "Requests per client before timing starts (warm-up, not counted).") var warmup = 2
+    @Option(help: "The server's process id, for its resident memory (/proc/PID/status).") var pid: Int32?
+    @Option(help: "Write the figures as JSON here.") var results: String?
+
+    struct Run: Codable {
+        var concurrency: Int
+        var requests: Int
+        var seconds: Double
+        var requestsPerSecond: Double
+        var p50Ms: Double
+        var p99Ms: Double
+        var failures: [String: Int]
+        var serverRSSMiBBefore: Double?
+        var serverRSSMiBAfter: Double?
+    }
+
+    func validate() throws {
+        guard !pages.isEmpty else { throw ValidationError("name at least one page image") }
+        guard requests >= 1, concurrency.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--requests and --concurrency must be positive") }
+        guard ["/ocr", "/predict/ocr_system", "/predict/ppocr"].contains(route) else { throw ValidationError("--route: /ocr or /predict/ocr_system") }
+    }
+
+    func run() throws {
+        let bodies = try pages.map { path -> [UInt8] in
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard route != "/ocr" else { return Array(data) }
+            return Array(try JSONSerialization.data(withJSONObject: ["images": [data.base64EncodedString()]]))
+        }
+        let headers = route == "/ocr" ? [("Content-Type", "application/octet-stream")] : [("Content-Type", "application/json")]
+        var runs = [Run]()
+        print("ocr-bench serve: \(pages.count) pages to http://\(host):\(port)\(route), \(requests) requests per run")
+        for clients in concurrency {
+            let before = pid.map { ProcessStats.residentMiB(pid: $0) }
+            let run = try load(clients: clients, bodies: bodies, headers: headers)
+            var r = run
+            r.serverRSSMiBBefore = before
+            r.serverRSSMiBAfter = pid.map { ProcessStats.residentMiB(pid: $0) }
+            runs.append(r)
+            let failures = r.failures.isEmpty ? "none" : r.failures.map { "\($0.key): \($0.value)" }.sorted().joined(separator: ", ")
+            let rss = r.serverRSSMiBAfter.map { String(format: ", server RSS %.0f -> %.0f MiB", r.serverRSSMiBBefore ?? 0, $0) } ?? ""
+            print(String(format: "  concurrency %3d: %7.2f requests/s  p50 %8.1f ms  p99 %8.1f ms  failures %@%@",
+                         clients, r.requestsPerSecond, r.p50Ms, r.p99Ms, failures, rss))
+        }
+        if let results {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(runs).write(to: URL(fileURLWithPath: results))
+        }
+    }
+
+    /// `clients` threads share a request counter; each keeps one connection (a new one after an error).
+    func load(clients: Int, bodies: [[UInt8]], headers: [(String, String)]) throws -> Run {
+        let tally = Tally(total: requests)
+        let group = DispatchGroup()
+        let start = ProcessStats.now()
+        for client in 0..<clients {
+            group.enter()
+            let thread = Thread { [host, port, route, warmup] in
+                defer { group.leave() }
+                var connection: HTTPConnection?
+                var sent = 0
+                while true {
+                    let counted = sent >= warmup
+                    if counted && !tally.take() { return }
+                    let body = bodies[(client + sent) % bodies.count]
+                    sent += 1
+                    let t = ProcessStats.now()
+                    var outcome: String?
+                    do {
+                        if connection == nil { connection = try HTTPConnection(host: host, port: port) }
+                        let r = try connection!.send("POST", route, headers: headers, body: body)
+                        if r.status != 200 { outcome = "HTTP \(r.status)" }
+                    } catch {
+                        outcome = "connection error"
+                        connection = nil
+                    }
+                    if counted { tally.record(ms: (ProcessStats.now() - t) * 1000, failure: outcome) }
+                }
+            }
+            thread.start()
+        }
+        group.wait()
+        let seconds = ProcessStats.now() - start
+        let (sorted, failures) = tally.results
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return Run(concurrency: clients, requests: requests, seconds: seconds, requestsPerSecond: Double(sorted.count) / seconds,
+                   p50Ms: percentile(0.5), p99Ms: percentile(0.99), failures: failures)
+    }
+}
+
+/// The clients' shared request counter and what they measured.
+private final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private var next = 0
+    private var latencies = [Double]()
+    private var failures = [String: Int]()
+
+    init(total: Int) { self.total = total }
+
+    /// Claims one of the requests still to send; false when all are claimed.
+    func take() -> Bool {
+        lock.withLock {
+            guard next < total else { return false }
+            next += 1
+            return true
+        }
+    }
+
+    func record(ms: Double, failure: String?) {
+        lock.withLock {
+            if let failure { failures[failure, default: 0] += 1 } else { latencies.append(ms) }
+        }
+    }
+
+    /// Latencies of the successful requests (sorted) and failures by kind.
+    var results: ([Double], [String: Int]) { lock.withLock { (latencies.sorted(), failures) } }
+}
