@@ -37,7 +37,7 @@ public final class ModelSet: Sendable {
     /// Opens the models in `directory` with the config's thread, batch and drop-score settings.
     /// Errors (`InferenceError`) name the folder or file.
     public static func load(directory: String, config: ServeConfig, generation: Int) throws -> ModelSet {
-        var models = try PageModels.directory(directory)
+        var models = try pageModels(in: directory)
         if !config.useAngleClassifier { models.classifier = nil }
         let reader = try PageReader(models: models, options: .init(intraOpThreads: config.intraOpThreads, interOpThreads: 1),
                                     batchSize: config.recBatchSize, dropScore: Float(config.dropScore))
@@ -47,6 +47,19 @@ public final class ModelSet: Sendable {
             return File(role: role, name: (path as NSString).lastPathComponent, path: path, sha256: try sha256(of: path))
         }
         return ModelSet(directory: directory, reader: reader, files: files, generation: generation)
+    }
+
+    /// The folder's models (`PageModels.directory`). A folder with several models of one role -
+    /// .deps/models holds PP-OCRv4's and PP-OCRv6's detectors - serves PP-OCRv4's three files
+    /// when they are all there (the default models of `ocr predict`), and is an error otherwise.
+    static func pageModels(in directory: String) throws -> PageModels {
+        do {
+            return try PageModels.directory(directory)
+        } catch let error as InferenceError where error.kind == .invalidInput {
+            let v4 = PageModels.ppocrV4(in: directory)
+            guard [v4.detector, v4.classifier!, v4.recognizer].allSatisfy(FileManager.default.fileExists(atPath:)) else { throw error }
+            return v4
+        }
     }
 
     /// Runs a blank page and one blank crop through every model, so the first request does not

@@ -113,7 +113,7 @@ final class ServeLifecycleTests: XCTestCase {
         XCTAssertTrue((r.json["reason"] as? String ?? "").contains("health sample"), r.text)
         let ready = try await s.request("GET", "/ready")
         XCTAssertEqual(ready.json["generation"] as? Int, 1)
-        XCTAssertEqual(ready.json["directory"] as? String, ServeFixtures.models)
+        XCTAssertEqual(ready.json["directory"] as? String, config.models)
         try await s.stop()
     }
 

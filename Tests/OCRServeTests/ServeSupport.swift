@@ -17,13 +17,14 @@ enum ServeFixtures {
     /// The lines of `page()`.
     static let texts = ["Invoice 2026-11-26", "Total 42.00"]
 
-    /// A server config on a free port with the test models; fails (never skips) without them.
+    /// A server config on a free port with PP-OCRv4's models (a folder of links to them: .deps/models
+    /// may hold other models too); fails (never skips) without them.
     static func config() throws -> ServeConfig {
         guard FileManager.default.fileExists(atPath: models + "/ch_PP-OCRv4_det_infer.onnx") else {
             throw ServeError(.internalServerError, "setup", "\(models) has no PP-OCRv4 models: run scripts/setup.sh")
         }
         var config = ServeConfig()
-        config.models = models
+        config.models = try linkedModelFolder()
         config.port = 0
         config.workers = 2
         config.intraOpThreads = 1
