@@ -117,6 +117,18 @@ final class ServeLifecycleTests: XCTestCase {
         try await s.stop()
     }
 
+    /// SIGHUP reloads the configured folder, as POST /admin/reload without a body.
+    func testHangupReloads() async throws {
+        let s = try await RunningServer.start(try ServeFixtures.config())
+        let hangup = s.service.reloadOnHangup()
+        defer { hangup.cancel() }
+        kill(getpid(), SIGHUP)   // process-directed, as `kill -HUP` (raise() targets this thread only)
+        for _ in 0..<600 where s.service.models?.generation != 2 { try await Task.sleep(for: .milliseconds(20)) }
+        XCTAssertEqual(s.service.models?.generation, 2, "SIGHUP should have switched to a second generation: \(s.log.all)")
+        XCTAssertTrue(s.log.all.contains { $0.contains("reload \(s.service.config.models): switched to generation 2") }, "\(s.log.all)")
+        try await s.stop()
+    }
+
     /// SIGTERM's path: a request in flight when shutdown begins is answered; then the server stops
     /// and the service's threads end.
     func testGracefulShutdownDrainsRequestsInFlight() async throws {
