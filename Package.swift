@@ -103,7 +103,7 @@ let package = Package(
         .target(name: "OCRExport", dependencies: ["OCRRun", "OCRModels", "OCRData", "OCRCore", "OCRInference", "OCREval", "Imaging", "NN", "Torch"]),
 
         // Shared by the executables, LibTorch-free: option groups, progress printer.
-        .target(name: "OCRCLI", dependencies: ["OCREval", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "OCRCLI", dependencies: ["OCREval", "OCRInference", "OCRPreprocess", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
         // `ocr` links no LibTorch (make test checks its dynamic dependencies).

@@ -50,6 +50,10 @@ public struct PageReader: Sendable {
         /// The whole page, ordering and cropping included.
         public var total = 0.0
 
+        public init(det: Double = 0, cls: Double = 0, rec: Double = 0, total: Double = 0) {
+            (self.det, self.cls, self.rec, self.total) = (det, cls, rec, total)
+        }
+
         /// `[2026-12-03 18:00:00] det: 12.34ms`, one line per stage (UTC time stamps).
         public func logLines(at date: Date = Date()) -> [String] {
             let stamp = PageReader.logTimestamp(date)
@@ -63,9 +67,19 @@ public struct PageReader: Sendable {
     public struct Page: Sendable {
         /// In reading order, those at or above `dropScore`.
         public var lines: [Line]
-        /// Boxes the detector found (before the confidence filter).
-        public var detected: Int
+        /// Every box the detector found, in reading order, before the confidence filter: what
+        /// the detection metric scores (the lines above are what the reader keeps).
+        public var boxes: [DetectedText]
         public var timings: Timings
+
+        /// Boxes the detector found (before the confidence filter).
+        public var detected: Int { boxes.count }
+
+        public init(lines: [Line], boxes: [DetectedText], timings: Timings = Timings()) {
+            self.lines = lines
+            self.boxes = boxes
+            self.timings = timings
+        }
     }
 
     public let detector: TextDetector
@@ -112,7 +126,8 @@ public struct PageReader: Sendable {
         let found = try detector.detect(page)
         timings.det = Self.seconds(since: t)
 
-        let regions = ReadingOrder.sorted(found.map(\.polygon)).map { found[$0].polygon }
+        let boxes = ReadingOrder.sorted(found.map(\.polygon)).map { found[$0] }
+        let regions = boxes.map(\.polygon)
         var crops = try regions.map { try TextCrop.crop(page, quad: $0) }
 
         if let classifier, !crops.isEmpty {
@@ -131,7 +146,7 @@ public struct PageReader: Sendable {
                         textRegion: region.points.map { [Int($0.x.rounded()), Int($0.y.rounded())] })
         }
         timings.total = Self.seconds(since: start)
-        return Page(lines: lines, detected: found.count, timings: timings)
+        return Page(lines: lines, boxes: boxes, timings: timings)
     }
 
     static func seconds(since t: DispatchTime) -> Double {
