@@ -7,7 +7,7 @@ import OCRPreprocess
 /// files (PP-OCRv4 det + v2.0 cls + v4 rec from .deps/models by default), PaddleOCR's batch size,
 /// detector resize and drop score, ONNX Runtime's threads.
 public struct PageModelOptions: ParsableArguments {
-    @Option(help: "A folder with the page models: det.onnx, cls.onnx, rec.onnx, or PaddleOCR's *_det_*, *_cls_*, *_rec_* names (default .deps/models).")
+    @Option(help: "A folder with the page models: det.onnx, cls.onnx, rec.onnx, or PaddleOCR's *_det_*, *_cls_*, *_rec_* names (default: PP-OCRv4 det + v2.0 cls + v4 rec in .deps/models).")
     public var models: String?
 
     @Option(help: "The detector .onnx (overrides --models; with --rec and no --models, the classifier is --cls or none).")
@@ -56,14 +56,15 @@ public struct PageModelOptions: ParsableArguments {
          (detLimitSideLen != nil, "--det-limit-side-len"), (detLimitType != nil, "--det-limit-type")].filter(\.0).map(\.1)
     }
 
-    /// --det and --rec (and --cls) as given; otherwise the models in --models (default
-    /// .deps/models), any of them replaced by --det, --cls or --rec.
+    /// --det and --rec (and --cls) as given; otherwise the models in --models, or PP-OCRv4's
+    /// three files in .deps/models (named, not searched for: other models may sit there too), any
+    /// of them replaced by --det, --cls or --rec.
     public func pageModels() throws -> PageModels {
         var m: PageModels
         if let det, let rec, models == nil {
             m = PageModels(detector: det, classifier: cls, recognizer: rec)
         } else {
-            m = try PageModels.directory(models ?? ".deps/models")
+            m = try models.map(PageModels.directory) ?? PageModels.ppocrV4(in: ".deps/models")
             if let det { m.detector = det }
             if let cls { m.classifier = cls }
             if let rec { m.recognizer = rec }

@@ -31,8 +31,10 @@ public struct PageReport: TaskReport {
          .share(t.detection.precision), .share(t.detection.recall), .share(t.detection.hmean)]
     }
 
+    /// Overall, then per group when there are several (one group is "all" again).
     var figuresTable: ReportTable {
-        ReportTable(header: Self.header, rows: [row("all", result.all)] + result.groupKeys.map { row($0, result.groups[$0]!) })
+        let groups = result.groupKeys.count > 1 ? result.groupKeys : []
+        return ReportTable(header: Self.header, rows: [row("all", result.all)] + groups.map { row($0, result.groups[$0]!) })
     }
 
     /// Mean milliseconds per scored page for each stage.
