@@ -34,8 +34,8 @@ while [ $# -gt 0 ]; do
     *) echo "bench-rapidocr: unknown option $1 (see the usage at the top of $0)" >&2; exit 2 ;;
   esac
 done
-if [ ! -x "$BIN_DIR/ocr-bench" ] && [ -x .build/debug/ocr-bench ]; then
-  echo "bench-rapidocr: no $BIN_DIR/ocr-bench; using the debug build (its figures are not representative)" >&2
+if { [ ! -x "$BIN_DIR/ocr-bench" ] || [ ! -x "$BIN_DIR/ocr" ]; } && [ -x .build/debug/ocr-bench ] && [ -x .build/debug/ocr ]; then
+  echo "bench-rapidocr: no $BIN_DIR/ocr and ocr-bench; using the debug build (its figures are not representative)" >&2
   BIN_DIR=.build/debug
 fi
 [ -x "$BIN_DIR/ocr-bench" ] && [ -x "$BIN_DIR/ocr" ] || { echo "bench-rapidocr: build first: swift build -c release" >&2; exit 1; }
