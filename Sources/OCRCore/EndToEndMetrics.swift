@@ -12,12 +12,15 @@
 ///   ground truth line that matches nothing against recall (likewise).
 ///
 /// Recall - the share of ground truth lines found by a box and read exactly - is the end-to-end
-/// line accuracy. Totals are summed over pages before dividing.
+/// line accuracy. Totals are summed over pages before dividing. `ignoreSpace` is PaddleOCR's
+/// `ignore_blank`: matched pairs are compared (and their edits counted) with spaces removed.
 public struct EndToEndMetrics: Sendable {
     /// IoU a pair must reach.
     public let iouThreshold: Double
     /// What a character is for the edit distances.
     public let unit: TextUnit
+    /// Compare matched pairs without spaces (PaddleOCR's `ignore_blank`, off by default there too).
+    public let ignoreSpace: Bool
 
     /// One page's counts.
     public struct ImageResult: Sendable, Equatable, Codable {
@@ -55,10 +58,14 @@ public struct EndToEndMetrics: Sendable {
     public private(set) var groundTruthCharacters = 0
     public private(set) var images = 0
 
-    public init(iouThreshold: Double = 0.5, unit: TextUnit = .character) {
+    public init(iouThreshold: Double = 0.5, unit: TextUnit = .character, ignoreSpace: Bool = false) {
         self.iouThreshold = iouThreshold
         self.unit = unit
+        self.ignoreSpace = ignoreSpace
     }
+
+    /// The same settings with no pages counted.
+    public var emptyCopy: EndToEndMetrics { EndToEndMetrics(iouThreshold: iouThreshold, unit: unit, ignoreSpace: ignoreSpace) }
 
     /// hits / predictions over all pages; 0 without predictions.
     public var precision: Double { predictions == 0 ? 0 : Double(hits) / Double(predictions) }
@@ -105,7 +112,8 @@ public struct EndToEndMetrics: Sendable {
             gtUsed[c.gt] = true
             predUsed[c.pred] = true
             guard !groundTruth[c.gt].isDontCare else { continue }
-            let (truth, read) = (Self.halfWidth(groundTruth[c.gt].transcription), Self.halfWidth(predictions[c.pred].text))
+            var (truth, read) = (Self.halfWidth(groundTruth[c.gt].transcription), Self.halfWidth(predictions[c.pred].text))
+            if ignoreSpace { (truth, read) = (truth.filter { $0 != " " }, read.filter { $0 != " " }) }
             let hit = truth == read
             r.editDistance += Levenshtein.distance(truth, read, unit: unit)
             r.groundTruthCharacters += unit.split(truth).count

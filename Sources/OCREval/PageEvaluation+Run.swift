@@ -17,9 +17,9 @@ extension PageEvaluation {
     /// undecodable image, a bad label line) and pages the pipeline fails on are listed as not
     /// read. `progress(done, total)` is called after each page.
     public static func run(reader: PageReader, source: any DetectionSource & DataReporting, datasetSeed: UInt64,
-                           worstImages: Int = 20, unit: TextUnit = .character,
+                           worstImages: Int = 20, unit: TextUnit = .character, ignoreSpace: Bool = false,
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> PageEvaluation {
-        var result = PageEvaluation(keepImages: worstImages, unit: unit)
+        var result = PageEvaluation(keepImages: worstImages, unit: unit, ignoreSpace: ignoreSpace)
         var failed = [DataIssue]()
         let t0 = Date()
         for i in 0..<source.count {

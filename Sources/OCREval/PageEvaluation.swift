@@ -25,6 +25,7 @@ public struct PageEvaluation: Sendable {
     public struct Totals: Sendable {
         public var pages = 0
         public var detection = DetectionMetrics()
+        /// Its settings (unit, ignoreSpace) score every page.
         public var endToEnd = EndToEndMetrics()
         /// Page CER's numerator and denominator, summed over pages.
         public var pageEdits = 0, pageCharacters = 0
@@ -92,10 +93,13 @@ public struct PageEvaluation: Sendable {
     public let keepImages: Int
     public var pagesPerSecond = 0.0
 
-    public init(keepImages: Int = 0, unit: TextUnit = .character) {
+    /// `ignoreSpace`: the end-to-end score compares lines without spaces (PaddleOCR's
+    /// `ignore_blank`); page CER always counts them.
+    public init(keepImages: Int = 0, unit: TextUnit = .character, ignoreSpace: Bool = false) {
         detection = DetectionEvaluation(iouThreshold: 0.5, keepImages: 0)
         self.keepImages = keepImages
         self.unit = unit
+        all = Totals(endToEnd: EndToEndMetrics(unit: unit, ignoreSpace: ignoreSpace))
     }
 
     /// Pages not scored, in the order found.
@@ -120,7 +124,7 @@ public struct PageEvaluation: Sendable {
                         characters: unit.split(truth).count, timings: read.timings)
         pages.append(page)
         all.add(page)
-        if let group { groups[group, default: Totals()].add(page) }
+        if let group { groups[group, default: Totals(endToEnd: all.endToEnd.emptyCopy)].add(page) }
         try keepIfWorst(WorstPage(page: page, groundTruth: groundTruth, boxes: read.boxes, lines: read.lines), image)
         return page
     }

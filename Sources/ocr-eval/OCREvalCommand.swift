@@ -46,6 +46,9 @@ struct OCREvalCommand: ParsableCommand {
 
     @OptionGroup(title: "Page pipeline (--pipeline)") var pageModels: PageModelOptions
 
+    @Flag(help: "--pipeline: the end-to-end score compares lines without spaces (PaddleOCR's ignore_blank); page CER still counts them.")
+    var ignoreSpace = false
+
     @Option(parsing: .upToNextOption, help: "Label files (rec: path<TAB>text or packed .h5; cls: path<TAB>label); default: the config's Eval data.")
     var data: [String] = []
 
@@ -68,7 +71,7 @@ struct OCREvalCommand: ParsableCommand {
             guard config != nil || !data.isEmpty else { throw ValidationError("--pipeline needs --data DET_LABELS (with transcriptions) or -c DET_CONFIG.yml") }
             return
         }
-        let given = pageModels.pageOnlyOptions + (pageModels.rec != nil ? ["--rec"] : [])
+        let given = pageModels.pageOnlyOptions + (pageModels.rec != nil ? ["--rec"] : []) + (ignoreSpace ? ["--ignore-space"] : [])
         guard given.isEmpty else { throw ValidationError(given.joined(separator: ", ") + " name page pipeline models: add --pipeline") }
         guard let checkpoint else { throw ValidationError("give --checkpoint CKPT.h5 (or MODEL.onnx), or --pipeline") }
         if isONNX {
@@ -155,12 +158,13 @@ struct OCREvalCommand: ParsableCommand {
         let what = "det \(models.detector), cls \(models.classifier ?? "none"), rec \(models.recognizer)"
         FileHandle.standardError.write(Data("evaluating the page pipeline (\(what)) on \(source.count) pages\n".utf8))
         let interactive = isatty(STDERR_FILENO) != 0
-        let result = try PageEvaluation.run(reader: reader, source: source, datasetSeed: seed, worstImages: worst) { done, total in
+        let result = try PageEvaluation.run(reader: reader, source: source, datasetSeed: seed, worstImages: worst,
+                                            ignoreSpace: ignoreSpace) { done, total in
             guard interactive || done == total || done % 50 == 0 else { return }
             FileHandle.standardError.write(Data(((interactive ? "\r" : "") + "pages \(done)/\(total)" + (done == total || !interactive ? "\n" : "")).utf8))
         }
-        var report = PageReport(title: "page pipeline (\(what)) on \(data.isEmpty ? "the config's Eval pages" : data.joined(separator: ", "))",
-                                result: result)
+        var report = PageReport(title: "page pipeline (\(what)) on \(data.isEmpty ? "the config's Eval pages" : data.joined(separator: ", "))"
+                                + (ignoreSpace ? ", end to end without spaces" : ""), result: result)
         report.worstCount = worst
         print(report.terminalTable())
         let dir = out ?? "pipeline-eval"

@@ -57,6 +57,18 @@ final class EndToEndMetricsTests: XCTestCase {
         XCTAssertEqual(r.hits, 1)
     }
 
+    func testIgnoreSpaceComparesMatchedLinesWithoutSpaces() {
+        let gt = [region("price of", rect(0, 0, 100, 20))]
+        let read: [(polygon: Polygon, text: String)] = [(rect(0, 0, 100, 20), "priceof")]
+        let exact = EndToEndMetrics().evaluate(predictions: read, groundTruth: gt)
+        XCTAssertEqual([exact.hits, exact.editDistance, exact.groundTruthCharacters], [0, 1, 8])
+        var m = EndToEndMetrics(ignoreSpace: true)
+        let loose = m.add(predictions: read, groundTruth: gt)
+        XCTAssertEqual([loose.hits, loose.editDistance, loose.groundTruthCharacters], [1, 0, 7])
+        XCTAssertTrue(m.emptyCopy.ignoreSpace)
+        XCTAssertEqual(m.emptyCopy.images, 0)
+    }
+
     func testEmptyPage() {
         var m = EndToEndMetrics()
         let r = m.add(predictions: [], groundTruth: [])
