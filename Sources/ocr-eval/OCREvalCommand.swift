@@ -24,7 +24,7 @@ import OCRRun
 struct OCREvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr-eval",
-        abstract: "Evaluate a recogniser or classifier checkpoint (or an .onnx recogniser) and write a report (terminal, JSON, Markdown, HTML).")
+        abstract: "Evaluate a recogniser, classifier or detector checkpoint (or an .onnx recogniser), or with --pipeline whole pages read by .onnx models, and write a report (terminal, JSON, Markdown, HTML).")
 
     // ConfigOptions' two options, with the config optional: an ONNX model describes itself.
     @Option(name: [.customShort("c"), .long], help: "The YAML config (required for a checkpoint; for an .onnx model it supplies Eval data and metric options).")
@@ -49,7 +49,7 @@ struct OCREvalCommand: ParsableCommand {
     @Flag(help: "--pipeline: the end-to-end score compares lines without spaces (PaddleOCR's ignore_blank); page CER still counts them.")
     var ignoreSpace = false
 
-    @Option(parsing: .upToNextOption, help: "Label files (rec: path<TAB>text or packed .h5; cls: path<TAB>label); default: the config's Eval data.")
+    @Option(parsing: .upToNextOption, help: "Label files (rec: path<TAB>text or packed .h5; cls: path<TAB>label; det and --pipeline: det label files, path<TAB>[{transcription, points}]); default: the config's Eval data.")
     var data: [String] = []
 
     @Option(help: "Where report.json, report.md and report.html go (default: eval/ beside the checkpoint; pipeline-eval/ with --pipeline).")

@@ -3,7 +3,6 @@ import Foundation
 import Imaging
 import OCRCLI
 import OCRInference
-import OCRPreprocess
 
 /// `ocr predict IMAGES_OR_DIRS...`: reads whole pages (detector, angle classifier, recogniser:
 /// `PageReader`), or, with only `--rec` (or `--lines`), text-line images with the recogniser alone.
