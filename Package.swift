@@ -114,7 +114,7 @@ let package = Package(
                                                  .product(name: "Prometheus", package: "swift-prometheus")]),
 
         // Shared by the executables, LibTorch-free: option groups, progress printer.
-        .target(name: "OCRCLI", dependencies: ["OCREval", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "OCRCLI", dependencies: ["OCREval", "OCRInference", "OCRPreprocess", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // --- Executables ----------------------------------------------------------------------
         // `ocr` links no LibTorch (make test checks its dynamic dependencies).

@@ -12,17 +12,28 @@ VENV="$PWD/.deps/pyvenv"
 # crops are byte-identical to the system OpenCV 4.6 that Imaging links; 5.x interpolates
 # differently (crops differ by up to 3 grey levels, enough to change low-confidence readings).
 PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4 opencv-python==4.12.0.88)
-STAMP="$VENV/.ocrkit-pins"
 log() { printf '\033[1mtest-venv:\033[0m %s\n' "$*"; }
 
+# --rapidocr3: a second venv, .deps/pyvenv-rapidocr3, with RapidOCR 3.10.0 (PP-OCRv6 small det +
+# rec in its wheel) for `scripts/bench-rapidocr.sh --rapidocr3`. Kept apart because rapidocr 3.x
+# requires opencv-python-headless, whose cv2 would overwrite the pinned opencv-python's in the
+# test venv (5.x unless pinned; two distributions sharing one cv2/ folder break when either is
+# removed). All wheels: nothing is built from source (checked with pip --dry-run --only-binary).
+if [ "${1:-}" = "--rapidocr3" ]; then
+  VENV="$PWD/.deps/pyvenv-rapidocr3"
+  PINS=(rapidocr==3.10.0 onnxruntime==1.21.1 "numpy<2.3" opencv-python-headless==4.12.0.88)
+  PIP_ONLY_BINARY=":all:"; export PIP_ONLY_BINARY
+fi
+STAMP="$VENV/.ocrkit-pins"
+
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "${PINS[*]}" ]; then
-  log "present in .deps/pyvenv"
+  log "present in ${VENV#$PWD/}"
   exit 0
 fi
-log "creating .deps/pyvenv (${PINS[*]})"
+log "creating ${VENV#$PWD/} (${PINS[*]})"
 mkdir -p "$(dirname "$VENV")"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}"
-"$VENV/bin/python" -c 'import onnx, onnxruntime, numpy'
+"$VENV/bin/python" -c "import onnxruntime, numpy, $([ "${1:-}" = "--rapidocr3" ] && echo rapidocr || echo onnx)"
 echo "${PINS[*]}" > "$STAMP"
 log "done"

@@ -65,11 +65,17 @@ public struct DetectionMetrics: Sendable {
     @discardableResult
     public mutating func add(predictions: [Polygon], groundTruth: [TextRegion]) -> ImageResult {
         let r = evaluate(predictions: predictions, groundTruth: groundTruth)
+        merge(r)
+        return r
+    }
+
+    /// Adds one image's counts (scored by `evaluate`) to the totals: a breakdown per group
+    /// reuses the image's one scoring.
+    public mutating func merge(_ r: ImageResult) {
         groundTruthCare += r.groundTruthCare
         detectionCare += r.detectionCare
         matched += r.matched
         images += 1
-        return r
     }
 
     /// Adds another accumulator's totals (e.g. from another worker).
@@ -86,10 +92,7 @@ public struct DetectionMetrics: Sendable {
         let dets = predictions.enumerated().filter { $0.element.isValid }
         let gtDontCare = gts.map { $0.element.isDontCare }
         let dontCarePolygons = gts.filter { $0.element.isDontCare }.map { $0.element.polygon }
-        let detDontCare = dets.map { d -> Bool in
-            let a = d.element.area
-            return dontCarePolygons.contains { a > 0 && $0.intersectionArea(with: d.element) / a > dontCareAreaThreshold }
-        }
+        let detDontCare = dets.map { isDontCare($0.element, dontCareRegions: dontCarePolygons) }
 
         var result = ImageResult()
         var gtUsed = [Bool](repeating: false, count: gts.count)
@@ -110,6 +113,16 @@ public struct DetectionMetrics: Sendable {
         result.missedGroundTruth = gts.indices.filter { !gtDontCare[$0] && !gtUsed[$0] }.map { gts[$0].offset }
         result.falseDetections = dets.indices.filter { !detDontCare[$0] && !detUsed[$0] }.map { dets[$0].offset }
         return result
+    }
+}
+
+extension DetectionMetrics {
+    /// Whether `prediction` lies mostly (> `dontCareAreaThreshold` of its area) inside one of
+    /// `dontCareRegions`: such a prediction is neither matched nor false. Page evaluation leaves
+    /// such lines out of the page text by the same rule.
+    public func isDontCare(_ prediction: Polygon, dontCareRegions: [Polygon]) -> Bool {
+        let a = prediction.area
+        return dontCareRegions.contains { a > 0 && $0.intersectionArea(with: prediction) / a > dontCareAreaThreshold }
     }
 }
 

@@ -19,14 +19,21 @@ public enum DetectionDrawing {
     /// The page's image (scaled down to at most `maxWidth` pixels wide) with its regions drawn;
     /// nil when the page kept no image.
     public static func draw(_ page: DetectionEvaluation.WorstPage, maxWidth: Int = 800) throws -> ReportImage? {
-        guard let source = page.image else { return nil }
+        try draw(page.image, groundTruth: page.groundTruth, predictions: page.predictions, result: page.page.result, maxWidth: maxWidth)
+    }
+
+    /// `image` with `groundTruth` and `predictions` drawn as `result` (the detection metric's
+    /// verdict on them) matched them; nil without an image. The page pipeline's evaluation draws
+    /// its worst pages with it too.
+    public static func draw(_ image: ReportImage?, groundTruth: [TextRegion], predictions: [DetectedText],
+                            result r: DetectionMetrics.ImageResult, maxWidth: Int = 800) throws -> ReportImage? {
+        guard let source = image else { return nil }
         var image = try Image(width: source.width, height: source.height, colorOrder: source.colorOrder, pixels: source.pixels)
         if image.colorOrder != .bgr { image = try image.converted(to: .bgr) }
         let scale = min(1, Double(maxWidth) / Double(image.width))
         if scale < 1 {
             image = try image.resized(width: maxWidth, height: max(1, Int((Double(image.height) * scale).rounded())), interpolation: .area)
         }
-        let r = page.page.result
         let matchedTruth = Set(r.pairs.map(\.groundTruth)), matchedDetections = Set(r.pairs.map(\.prediction))
         let missed = Set(r.missedGroundTruth), invented = Set(r.falseDetections)
         func pixels(_ p: Polygon) -> [Point2i] {
@@ -34,17 +41,17 @@ public enum DetectionDrawing {
         }
         // Ground truth first, detections over it; errors last so nothing hides them.
         let thin = 1, thick = max(2, image.width / 300)
-        for (i, g) in page.groundTruth.enumerated() where !missed.contains(i) && g.polygon.points.count >= 2 {
+        for (i, g) in groundTruth.enumerated() where !missed.contains(i) && g.polygon.points.count >= 2 {
             try image.polylines([pixels(g.polygon)], value: matchedTruth.contains(i) ? Self.matchedTruth : ignored, thickness: thin)
         }
-        for (i, d) in page.predictions.enumerated() where !invented.contains(i) && d.polygon.points.count >= 2 {
+        for (i, d) in predictions.enumerated() where !invented.contains(i) && d.polygon.points.count >= 2 {
             try image.polylines([pixels(d.polygon)], value: matchedDetections.contains(i) ? matchedDetection : ignored, thickness: thin)
         }
-        for i in missed.sorted() where page.groundTruth[i].polygon.points.count >= 2 {
-            try image.polylines([pixels(page.groundTruth[i].polygon)], value: missedTruth, thickness: thick)
+        for i in missed.sorted() where groundTruth[i].polygon.points.count >= 2 {
+            try image.polylines([pixels(groundTruth[i].polygon)], value: missedTruth, thickness: thick)
         }
-        for i in invented.sorted() where page.predictions[i].polygon.points.count >= 2 {
-            try image.polylines([pixels(page.predictions[i].polygon)], value: falseDetection, thickness: thick)
+        for i in invented.sorted() where predictions[i].polygon.points.count >= 2 {
+            try image.polylines([pixels(predictions[i].polygon)], value: falseDetection, thickness: thick)
         }
         return ReportImage(width: image.width, height: image.height, bgr: image.pixels)
     }

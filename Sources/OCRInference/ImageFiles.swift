@@ -38,6 +38,30 @@ public enum ImageFiles {
         return files
     }
 
+    /// One output file name per input path (`page.png` for `scans/page.jpg`), unique within the
+    /// list: inputs whose base names coincide (`a/page.jpg`, `b/page.jpg`, `b/page.png`) get
+    /// `-2`, `-3`, ... in input order after the first (`page.png`, `page-2.png`, `page-3.png`),
+    /// skipping names another input has as its own, so no output overwrites another. Equal
+    /// paths get one name each too.
+    public static func outputNames(for paths: [String], extension ext: String) -> [String] {
+        let bases = paths.map { ((($0 as NSString).lastPathComponent as NSString).deletingPathExtension) }
+        var taken = Set(bases.map { $0 + "." + ext })
+        var seen = Set<String>()
+        return bases.map { base in
+            let plain = base + "." + ext
+            guard seen.contains(plain) else {
+                seen.insert(plain)
+                return plain
+            }
+            var k = 2
+            while taken.contains("\(base)-\(k).\(ext)") { k += 1 }
+            let name = "\(base)-\(k).\(ext)"
+            taken.insert(name)
+            seen.insert(name)
+            return name
+        }
+    }
+
     /// Reads and decodes one file as BGR (as the training loader does). Throws
     /// `InferenceError(.image)` whose message starts with the path.
     public static func read(_ path: String) throws -> Image {

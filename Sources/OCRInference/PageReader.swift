@@ -53,6 +53,10 @@ public struct PageReader: Sendable {
         /// The whole page, ordering and cropping included.
         public var total = 0.0
 
+        public init(det: Double = 0, cls: Double = 0, rec: Double = 0, total: Double = 0) {
+            (self.det, self.cls, self.rec, self.total) = (det, cls, rec, total)
+        }
+
         /// `[2026-12-03 18:00:00] det: 12.34ms`, one line per stage (UTC time stamps).
         public func logLines(at date: Date = Date()) -> [String] {
             let stamp = PageReader.logTimestamp(date)
@@ -66,9 +70,19 @@ public struct PageReader: Sendable {
     public struct Page: Sendable {
         /// In reading order, those at or above `dropScore`.
         public var lines: [Line]
-        /// Boxes the detector found (before the confidence filter).
-        public var detected: Int
+        /// Every box the detector found, in reading order, before the confidence filter: what
+        /// the detection metric scores (the lines above are what the reader keeps).
+        public var boxes: [DetectedText]
         public var timings: Timings
+
+        /// Boxes the detector found (before the confidence filter).
+        public var detected: Int { boxes.count }
+
+        public init(lines: [Line], boxes: [DetectedText], timings: Timings = Timings()) {
+            self.lines = lines
+            self.boxes = boxes
+            self.timings = timings
+        }
     }
 
     public let detector: TextDetector
@@ -113,8 +127,8 @@ public struct PageReader: Sendable {
         public var regions: [Polygon]
         /// One crop per region, turned upright (vertical lines a quarter, classified ones a half).
         public var crops: [Image]
-        /// Boxes the detector found.
-        public var detected: Int
+        /// Every box the detector found, in reading order (`regions` are their polygons).
+        public var boxes: [DetectedText]
         /// `det` and `cls` filled in; `rec` and `total` by `finish`.
         public var timings: Timings
         /// When `prepare` started (the page's total time runs from here).
@@ -139,7 +153,8 @@ public struct PageReader: Sendable {
         let found = try detector.detect(page)
         timings.det = Self.seconds(since: t)
 
-        let regions = ReadingOrder.sorted(found.map(\.polygon)).map { found[$0].polygon }
+        let boxes = ReadingOrder.sorted(found.map(\.polygon)).map { found[$0] }
+        let regions = boxes.map(\.polygon)
         var crops = try regions.map { try TextCrop.crop(page, quad: $0) }
 
         if let classifier, !crops.isEmpty {
@@ -147,7 +162,7 @@ public struct PageReader: Sendable {
             for (i, c) in try classifier.classify(crops).enumerated() where c.shouldTurn { crops[i] = crops[i].rotated180() }
             timings.cls = Self.seconds(since: t)
         }
-        return PreparedPage(regions: regions, crops: crops, detected: found.count, timings: timings, started: start)
+        return PreparedPage(regions: regions, crops: crops, boxes: boxes, timings: timings, started: start)
     }
 
     /// The page from its prepared half and the recogniser's reading of its crops (in crop order):
@@ -165,7 +180,7 @@ public struct PageReader: Sendable {
                         textRegion: region.points.map { [Int($0.x.rounded()), Int($0.y.rounded())] })
         }
         timings.total = Self.seconds(since: prepared.started)
-        return Page(lines: lines, detected: prepared.detected, timings: timings)
+        return Page(lines: lines, boxes: prepared.boxes, timings: timings)
     }
 
     /// Seconds from `t` to now (the stage timings; OCRServe's too).

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Imaging
+import OCRCLI
 import OCRInference
-import OCRPreprocess
 
 /// `ocr predict IMAGES_OR_DIRS...`: reads whole pages (detector, angle classifier, recogniser:
 /// `PageReader`), or, with only `--rec` (or `--lines`), text-line images with the recogniser alone.
@@ -23,23 +23,10 @@ struct PredictCommand: ParsableCommand {
     @Argument(help: "Images, or folders whose image files are read in name order.")
     var images: [String]
 
-    @Option(help: "A folder with the page models: det.onnx, cls.onnx, rec.onnx, or PaddleOCR's *_det_*, *_cls_*, *_rec_* names (default .deps/models).")
-    var models: String?
-
-    @Option(help: "The detector .onnx (overrides --models; with --rec and no --models, the classifier is --cls or none).")
-    var det: String?
-
-    @Option(help: "The angle classifier .onnx (overrides --models).")
-    var cls: String?
-
-    @Option(help: "The recogniser .onnx: OCRKit metadata, or PaddleOCR's `character` list. Alone, it reads line images.")
-    var rec: String?
+    @OptionGroup var pipeline: PageModelOptions
 
     @Flag(help: "Each image is one text line (the recogniser only); the default when --rec is the only model given.")
     var lines = false
-
-    @Flag(help: "Pages without the angle classifier.")
-    var noCls = false
 
     @Flag(help: "Print one JSON object per image.")
     var json = false
@@ -47,55 +34,29 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print tab-separated values (the default).")
     var tsv = false
 
-    @Option(help: "Write PATH_NAME.png per page into this folder: the page with its boxes beside the texts read.")
+    @Option(help: "Write NAME.png per page into this folder (NAME: the image's file name without extension; NAME-2.png, NAME-3.png ... when several inputs share a name, said on stderr): the page with its boxes beside the texts read.")
     var draw: String?
 
     @Option(help: "The font texts are drawn with (--draw).")
     var font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
-    @Option(help: "Crops (lines) per model run; crops are sorted by aspect ratio first. Default: 6 for pages (PaddleOCR's), 8 for lines.")
-    var batchSize: Int?
-
-    @Option(help: "ONNX Runtime threads per operator (0: one per physical core).")
-    var threads = 0
-
     @Option(help: "Refuse pages larger than this many megapixels.")
     var maxMegapixels = Double(PageImage.defaultMaxPixels) / 1e6
-
-    @Option(help: "Detector resize limit in pixels (PaddleOCR's det_limit_side_len; default: the model's, 960 for PaddleOCR's).")
-    var detLimitSideLen: Int?
-
-    @Option(help: "How the limit applies: max (shrink pages whose longer side exceeds it), min (enlarge pages whose shorter side is below it), resize_long (PaddleOCR's det_limit_type; default: the model's, max for PaddleOCR's).")
-    var detLimitType: String?
-
-    @Option(help: "Leave out lines read with a lower confidence (PaddleOCR's drop_score).")
-    var dropScore: Float = 0.5
 
     @Flag(help: "Print to stderr how long each stage took.")
     var timing = false
 
     /// Options that only pages have; any of them means pages.
-    var pageOptions: [String] {
-        [(det != nil, "--det"), (cls != nil, "--cls"), (models != nil, "--models"), (noCls, "--no-cls"), (draw != nil, "--draw"),
-         (detLimitSideLen != nil, "--det-limit-side-len"), (detLimitType != nil, "--det-limit-type")].filter(\.0).map(\.1)
-    }
+    var pageOptions: [String] { pipeline.pageOnlyOptions + (draw != nil ? ["--draw"] : []) }
 
     /// Lines with --lines, or when --rec is the only model option.
-    var lineMode: Bool { lines || (rec != nil && pageOptions.isEmpty) }
+    var lineMode: Bool { lines || (pipeline.rec != nil && pageOptions.isEmpty) }
 
     func validate() throws {
-        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (ONNX Runtime's default) or more") }
         guard !(json && tsv) else { throw ValidationError("--json and --tsv: choose one output format") }
         guard maxMegapixels > 0 else { throw ValidationError("--max-megapixels must be positive") }
-        guard (0...1).contains(dropScore) else { throw ValidationError("--drop-score must be in 0...1") }
-        if let detLimitSideLen, detLimitSideLen < 1 { throw ValidationError("--det-limit-side-len must be positive") }
-        if let detLimitType, DetResize.LimitType(rawValue: detLimitType) == nil {
-            throw ValidationError("--det-limit-type '\(detLimitType)' is not one of "
-                                  + DetResize.LimitType.allCases.map(\.rawValue).joined(separator: ", "))
-        }
         if lineMode {
-            guard rec != nil else { throw ValidationError("--lines reads with the recogniser alone: name it with --rec") }
+            guard pipeline.rec != nil else { throw ValidationError("--lines reads with the recogniser alone: name it with --rec") }
             guard pageOptions.isEmpty else {
                 throw ValidationError("--lines reads line images with --rec alone; leave out " + pageOptions.joined(separator: ", "))
             }
@@ -110,32 +71,10 @@ struct PredictCommand: ParsableCommand {
 
     // MARK: pages
 
-    /// --det and --rec (and --cls) as given; otherwise the models in --models (default
-    /// .deps/models), any of them replaced by --det, --cls or --rec.
-    func pageModels() throws -> PageModels {
-        var m: PageModels
-        if let det, let rec, models == nil {
-            m = PageModels(detector: det, classifier: cls, recognizer: rec)
-        } else {
-            m = try PageModels.directory(models ?? ".deps/models")
-            if let det { m.detector = det }
-            if let cls { m.classifier = cls }
-            if let rec { m.recognizer = rec }
-        }
-        if noCls { m.classifier = nil }
-        return m
-    }
-
     func runPages() throws {
         let started = Date()
-        let m = try pageModels()
-        var detResize: DetResize?
-        if detLimitSideLen != nil || detLimitType != nil {
-            // Either one alone keeps PaddleOCR's other default.
-            detResize = DetResize(mode: .limit(side: detLimitSideLen ?? 960, type: detLimitType.flatMap(DetResize.LimitType.init) ?? .max))
-        }
-        let reader = try PageReader(models: m, options: .init(intraOpThreads: threads, interOpThreads: 1),
-                                    batchSize: batchSize ?? 6, detResize: detResize, dropScore: dropScore)
+        let m = try pipeline.pageModels()
+        let reader = try pipeline.reader(m)
         let loadSeconds = Date().timeIntervalSince(started)
         let drawing = try draw.map { folder in
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -156,7 +95,9 @@ struct PredictCommand: ParsableCommand {
         var failed = missing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for path in files {
+        // Inputs with one base name (a/page.jpg, b/page.jpg) would overwrite each other's drawing.
+        let drawingNames = ImageFiles.outputNames(for: files, extension: "png")
+        for (path, drawingName) in zip(files, drawingNames) {
             let file = reader.read(file: path, maxPixels: Int(maxMegapixels * 1e6))
             do {
                 let page = try file.result.get()
@@ -168,8 +109,10 @@ struct PredictCommand: ParsableCommand {
                     FileHandle.standardError.write(Data(log.map { $0 + "\n" }.joined().utf8))
                 }
                 if let drawing, let folder = draw, let image = file.image {
-                    let out = (folder as NSString).appendingPathComponent(((path as NSString).lastPathComponent as NSString)
-                        .deletingPathExtension + ".png")
+                    let out = (folder as NSString).appendingPathComponent(drawingName)
+                    if drawingName != ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".png" {
+                        report("\(path): drawn as \(out) (another input has the same file name)")
+                    }
                     try drawing.draw(image, lines: page.lines).encoded(as: .png).write(to: URL(fileURLWithPath: out))
                 }
             } catch {
@@ -211,10 +154,9 @@ struct PredictCommand: ParsableCommand {
     }
 
     func runLines() throws {
-        let batchSize = self.batchSize ?? 8
+        let batchSize = pipeline.batchSize ?? 8
         let started = Date()
-        let recognizer = try TextRecognizer(modelPath: rec!, options: .init(intraOpThreads: threads, interOpThreads: 1),
-                                            batchSize: batchSize)
+        let recognizer = try TextRecognizer(modelPath: pipeline.rec!, options: pipeline.sessionOptions, batchSize: batchSize)
         let loadSeconds = Date().timeIntervalSince(started)
         let files = try ImageFiles.expand(images)
         let encoder = JSONEncoder()
@@ -243,7 +185,7 @@ struct PredictCommand: ParsableCommand {
         }
         if timing {
             let perLine = String(format: "%.2f", read > 0 ? seconds * 1000 / Double(read) : 0)
-            report("\(read) lines, batch \(batchSize), \(threads == 0 ? "default" : "\(threads)") threads, "
+            report("\(read) lines, batch \(batchSize), \(pipeline.threads == 0 ? "default" : "\(pipeline.threads)") threads, "
                    + "ONNX Runtime \(InferenceSession.runtimeVersion): model load \(String(format: "%.0f", loadSeconds * 1000)) ms, "
                    + "\(perLine) ms/line (image decode + resize + model + CTC decoding)")
         }

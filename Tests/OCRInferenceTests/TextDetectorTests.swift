@@ -135,8 +135,16 @@ final class TextDetectorTests: XCTestCase {
     }
 
     func testModelFolder() throws {
-        let m = try PageModels.directory(TestPages.modelDirectory)
-        XCTAssertEqual(m, Self.models)
+        // PaddleOCR's names, in a folder of their own (.deps/models may hold other models too).
+        let paddle = try Fixtures.scratchDirectory("paddle-models")
+        defer { try? FileManager.default.removeItem(atPath: paddle) }
+        for name in ["ch_PP-OCRv4_det_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ppocr_keys_v1.txt"] {
+            try Data().write(to: URL(fileURLWithPath: paddle + "/" + name))
+        }
+        XCTAssertEqual(try PageModels.directory(paddle), PageModels.ppocrV4(in: paddle))
+        try Data().write(to: URL(fileURLWithPath: paddle + "/PP-OCRv6_det_small.onnx"))
+        XCTAssertEqual(assertThrows(InferenceError.self) { try PageModels.directory(paddle) }?.message,
+                       "\(paddle): 2 det models (PP-OCRv6_det_small.onnx, ch_PP-OCRv4_det_infer.onnx); name one with --det")
         let dir = try Fixtures.scratchDirectory("models")
         let e = assertThrows(InferenceError.self) { try PageModels.directory(dir) }
         XCTAssertEqual(e?.message, "\(dir): no det model (det.onnx or a name containing _det); .onnx files there: none")

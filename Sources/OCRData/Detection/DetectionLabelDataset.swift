@@ -112,7 +112,8 @@ public final class DetectionLabelDataset: DetectionSource, DataReporting, @unche
         let record = records[r]
         switch Self.loadPage(record, options) {
         case .success(let image):
-            return .success(DetectionSample(image: image, regions: record.label.regions, source: record.source))
+            return .success(DetectionSample(image: image, regions: record.label.regions, source: record.source,
+                                            group: (record.label.file as NSString).lastPathComponent))
         case .failure(let issue):
             return .failure(.init(issue: issue, fileIndex: record.fileIndex))
         }

@@ -9,11 +9,15 @@ public struct DetectionSample: Sendable {
     public var regions: [TextRegion]
     /// Where it came from, for messages and reports: `file:line` of a label, or `synthetic page N`.
     public var source: String
+    /// What evaluation breaks its figures down by: the layout of a rendered page (document,
+    /// receipt, ...), the label file of a labelled one; nil when the source has no groups.
+    public var group: String?
 
-    public init(image: Image, regions: [TextRegion], source: String) {
+    public init(image: Image, regions: [TextRegion], source: String, group: String? = nil) {
         self.image = image
         self.regions = regions
         self.source = source
+        self.group = group
     }
 }
 

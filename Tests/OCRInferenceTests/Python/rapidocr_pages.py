@@ -19,13 +19,18 @@ import rapidocr_onnxruntime
 from rapidocr_onnxruntime import RapidOCR
 
 
-def main(paths):
-    engine = RapidOCR(
+def make_engine(threads=2):
+    """RapidOCR 1.4.4 set as above (scripts/bench_rapidocr.py times the same engine)."""
+    return RapidOCR(
         det_limit_side_len=960, det_limit_type="max",
         det_mean=[0.485, 0.456, 0.406], det_std=[0.229, 0.224, 0.225],
         det_thresh=0.3, det_box_thresh=0.6, det_unclip_ratio=1.5, det_use_dilation=False, det_score_mode="fast",
-        text_score=0.5, intra_op_num_threads=2, inter_op_num_threads=1,
+        text_score=0.5, intra_op_num_threads=threads, inter_op_num_threads=1,
     )
+
+
+def main(paths):
+    engine = make_engine()
     out = {}
     for path in paths:
         result, _ = engine(path)

@@ -65,7 +65,7 @@ public final class SyntheticPages: DetectionSource, @unchecked Sendable {
         // The config's own seed picks another set of pages under the same loader seed.
         var mixed = SplitMix64(seed: datasetSeed, config.seed)
         let page = try render(index: index, seed: config.seed == 0 ? datasetSeed : mixed.next())
-        return DetectionSample(image: page.image, regions: page.regions, source: "synthetic page \(index)")
+        return DetectionSample(image: page.image, regions: page.regions, source: "synthetic page \(index)", group: page.layout)
     }
 
     /// Renders page `index` with `seed`; `inkLayer` also returns the clean text coverage (for
