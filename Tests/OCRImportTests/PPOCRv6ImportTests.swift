@@ -84,6 +84,36 @@ final class PPOCRv6ImportTests: XCTestCase {
         XCTAssertGreaterThan(a.lineAccuracy, 0.8, "PP-OCRv6 reads clean rendered lines")
     }
 
+    /// PP-OCRv6 small det's backbone (PPLCNetV4 small, det layout) imported as the first part of
+    /// PP-OCRv6_det_small.onnx (its RepLKFPN neck and DB head follow there and are not built yet),
+    /// against onnxruntime's values of the four stage outputs (the residual adds that end stages
+    /// s1-s4, which the neck's 1 x 1 convs read).
+    func testDetBackboneFeaturesMatchOnnxRuntime() throws {
+        let model = ImportFixtures.packageRoot + "/.deps/models/PP-OCRv6_det_small.onnx"
+        try ImportFixtures.requireModel(model)
+        let backbone = try PPLCNetV4(Path.root / "backbone", modelSize: "small", det: true)
+        XCTAssertEqual(backbone.featureChannels, [48, 96, 192, 384])
+        let file = try ONNXModelFile(contentsOf: model)
+        let (state, report) = try PaddleImporter.state(from: file, for: backbone, prefix: true)
+        try backbone.load(state, strict: true)
+        backbone.eval()
+        print("PP-OCRv6 det backbone: \(report.entries.count) tensors from \(report.nodesMatched) weight nodes")
+        let names = ["p2o.pd_op.add.14.0", "p2o.pd_op.add.27.0", "p2o.pd_op.add.50.0", "p2o.pd_op.add.63.0"]
+        for (b, h, w) in [(1, 320, 320), (2, 96, 160)] {
+            let input = try ImportFixtures.batch(try ImportFixtures.renderLines(Array(Self.texts.prefix(b))), height: h, width: w)
+            let ours = try noGrad { try backbone.features(Tensor(input, shape: [b, 3, h, w])) }
+            let references = try ImportFixtures.referenceOutputs(model: model, input: input, shape: [b, 3, h, w], names: names)
+            for (i, (t, reference)) in zip(ours, references).enumerated() {
+                XCTAssertEqual(t.shape, [b, [48, 96, 192, 384][i], h >> (i + 2), w >> (i + 2)])
+                let diff = zip(try t.contiguous().toArray(Float.self), reference).map { abs($0 - $1) }.max() ?? .infinity
+                let scale = reference.map(abs).max() ?? 0
+                print("PP-OCRv6 det backbone \(b)x\(h)x\(w) feature \(i) \(t.shape): max |diff| = \(diff) at max |value| \(scale) "
+                      + "(limit 1e-4 x max(1, max |value|))")
+                XCTAssertLessThan(diff, 1e-4 * max(1, scale))
+            }
+        }
+    }
+
     /// The v4 recogniser's file given with the v6 config is refused at its first node.
     func testPPOCRv4FileIsRefusedForTheV6Architecture() throws {
         try ImportFixtures.requireModel()

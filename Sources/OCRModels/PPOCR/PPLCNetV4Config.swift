@@ -11,7 +11,8 @@ public struct PPLCNetV4Config: Codable, Sendable, Equatable {
     public var inChannels: Int?
     /// `model_size`: tiny, small or medium.
     public var modelSize: String = "small"
-    /// `det`: the detection layout; not built yet (PP-OCRv6 det's RepLKFPN neck is missing too).
+    /// `det`: the detection layout (four outputs, built by DetectorFactory). PP-OCRv6 det's
+    /// RepLKFPN neck is not built yet, so only the backbone of PP-OCRv6 det imports.
     public var det: Bool = false
 
     public init(modelSize: String = "small", inChannels: Int? = nil) {
