@@ -4,6 +4,7 @@ import OCRCore
 import OCREval
 import OCRModels
 import OCRRun
+import OCRTrain
 import Torch
 import XCTest
 @testable import OCRImport
@@ -112,6 +113,42 @@ final class PPOCRv6ImportTests: XCTestCase {
                 XCTAssertLessThan(diff, 1e-4 * max(1, scale))
             }
         }
+    }
+
+    /// `Global.pretrained_model: PP-OCRv6_rec_small.onnx` with en_ascii: the run imports the file,
+    /// keeps the head rows of the characters both charsets have, trains through PPLCNetV4 and the
+    /// light SVTR neck, and still reads clean lines after a step at the warm-up rate.
+    func testFineTuningStartsFromTheOnnxFile() throws {
+        try ImportFixtures.requireModel(ImportFixtures.v6RecModel)
+        let dir = try ImportFixtures.scratchDirectory("pretrained-v6")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = try ImportFixtures.renderLines(["hello", "OCRKit", "fine tune", "Invoice 42"])
+        var labels = ""
+        for (i, line) in lines.enumerated() {
+            try line.image.encoded(as: .png).write(to: URL(fileURLWithPath: dir + "/\(i).png"))
+            labels += "\(i).png\t\(line.text)\n"
+        }
+        try labels.write(toFile: dir + "/labels.txt", atomically: true, encoding: .utf8)
+        let run = try RecognitionRunConfig(path: ImportFixtures.v6RecConfig, overrides: [
+            "Global.pretrained_model=\(ImportFixtures.v6RecModel)", "Global.max_steps=1", "Global.save_model_dir=\(dir)/run",
+            "Global.eval_batch_step=[0, 1]",
+            "Train.dataset.data_dir=\(dir)", "Train.dataset.label_file_list=[\(dir)/labels.txt]", "Train.loader.batch_size_per_card=2",
+            "Train.loader.num_workers=0",
+            "Eval.dataset.data_dir=\(dir)", "Eval.dataset.label_file_list=[\(dir)/labels.txt]", "Eval.loader.num_workers=0",
+        ])
+        var messages: [String] = [], evaluations: [TrainEvent.Evaluation] = []
+        let trainer = try run.makeTrainer { if case .message(let m) = $0 { messages.append(m) } }
+        _ = try trainer.run { e in
+            if case .message(let m) = e { messages.append(m) }
+            if case .evaluation(let ev) = e { evaluations.append(ev) }
+        }
+        let text = messages.joined(separator: "\n")
+        print(text)
+        XCTAssertTrue(text.contains("imported \(ImportFixtures.v6RecModel)"), text)
+        XCTAssertTrue(text.contains("head/fc/weight: kept 96 of 96 class rows, 0 new characters start fresh"), text)
+        let last = try XCTUnwrap(evaluations.last)
+        print("PP-OCRv6 after 1 fine-tuning step: \(last.metrics)")
+        XCTAssertGreaterThanOrEqual(last.mainMetric, 0.75)
     }
 
     /// The v4 recogniser's file given with the v6 config is refused at its first node.
