@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "OCRModelsTests", dependencies: ["OCRModels"]),
         .testTarget(name: "OCRTrainTests", dependencies: ["OCRTrain"]),
         // Python/: onnxruntime's reference logits (the venv of scripts/test-venv.sh).
-        .testTarget(name: "OCRImportTests", dependencies: ["OCRImport", "OCRTrain", "OCRRun", "OCRInference", "OCRData", "Imaging"],
+        .testTarget(name: "OCRImportTests", dependencies: ["OCRImport", "OCRTrain", "OCRRun", "OCRInference", "OCRExport", "OCRData", "Imaging"],
                     exclude: ["Python"]),
         .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCREval", "OCRPostprocess", "OCRTrain", "OCRCore", "Imaging"]),
         // Python/: RapidOCR, the reference page pipeline (the venv of scripts/test-venv.sh).

@@ -77,47 +77,60 @@ else
   echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
 fi
 
-# --- PaddleOCR models from RapidOCR's wheel (inference tests, benchmarks, import tests) --------
-# RapidOCR's wheel ships PaddleOCR's PP-OCRv4 recogniser (its dictionary in the model's metadata,
-# `character`), PP-OCRv4 detector and PP-OCR v2.0 angle classifier as ONNX. Only those files are
-# taken from the wheel (downloaded once, when one is missing); the package is not installed.
-RAPIDOCR_VERSION=1.4.4   # ships rapidocr_onnxruntime/models/*.onnx
-REC_MODEL="$ROOT/.deps/models/ch_PP-OCRv4_rec_infer.onnx"
-RAPIDOCR_MODELS="ch_PP-OCRv4_rec_infer.onnx:48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
-ch_ppocr_mobile_v2.0_cls_infer.onnx:e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c
-ch_PP-OCRv4_det_infer.onnx:d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9"
-mtmp=""
-for entry in $RAPIDOCR_MODELS; do
-  name=${entry%%:*}; sha=${entry##*:}; dest="$ROOT/.deps/models/$name"
-  if [ -f "$dest" ] && [ "$(sha256sum "$dest" | cut -d' ' -f1)" = "$sha" ]; then
-    log "$name present in .deps/models"
-    continue
-  fi
-  if [ -z "$mtmp" ]; then
-    log "fetching PaddleOCR's models (rapidocr-onnxruntime $RAPIDOCR_VERSION wheel) into .deps/models"
-    mtmp=$(mktemp -d)
-    trap 'rm -rf "${tmp:-}" "$mtmp"' EXIT
-    python3 -m pip download -q --no-deps --only-binary=:all: -d "$mtmp" "rapidocr-onnxruntime==$RAPIDOCR_VERSION"
-  fi
-  mkdir -p "$ROOT/.deps/models"
-  python3 - "$mtmp"/rapidocr_onnxruntime-*.whl "rapidocr_onnxruntime/models/$name" "$dest.part" <<'PY'
+# --- PaddleOCR models from RapidOCR's wheels (inference tests, benchmarks, import tests) -------
+# RapidOCR's wheels ship PaddleOCR's models as ONNX: rapidocr-onnxruntime 1.4.4 the PP-OCRv4
+# recogniser (its dictionary in the model's metadata, `character`), PP-OCRv4 detector and PP-OCR
+# v2.0 angle classifier; rapidocr 3.10.0 PP-OCRv6 small (det and rec). Only those files are taken
+# from the wheels (each wheel downloaded once, when one of its files is missing); the packages are
+# not installed. Every file is sha256-checked.
+
+# models_from_wheel PACKAGE VERSION FOLDER "NAME:SHA256 ...": FOLDER/NAME of the wheel -> .deps/models/NAME.
+models_from_wheel() {
+  local package=$1 version=$2 folder=$3 entries=$4 wtmp="" name sha dest got
+  for entry in $entries; do
+    name=${entry%%:*}; sha=${entry##*:}; dest="$ROOT/.deps/models/$name"
+    if [ -f "$dest" ] && [ "$(sha256sum "$dest" | cut -d' ' -f1)" = "$sha" ]; then
+      log "$name present in .deps/models"
+      continue
+    fi
+    if [ -z "$wtmp" ]; then
+      log "fetching PaddleOCR's models ($package $version wheel) into .deps/models"
+      wtmp=$(mktemp -d)
+      python3 -m pip download -q --no-deps --only-binary=:all: -d "$wtmp" "$package==$version"
+    fi
+    mkdir -p "$ROOT/.deps/models"
+    python3 - "$wtmp"/"${package//-/_}"-*.whl "$folder/$name" "$dest.part" <<'PY'
 import shutil, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as whl, whl.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
     shutil.copyfileobj(src, dst)
 PY
-  got=$(sha256sum "$dest.part" | cut -d' ' -f1)
-  [ "$got" = "$sha" ] || { echo "setup: $name has sha256 $got, expected $sha" >&2; exit 1; }
-  mv "$dest.part" "$dest"
-done
+    got=$(sha256sum "$dest.part" | cut -d' ' -f1)
+    [ "$got" = "$sha" ] || { rm -rf "$wtmp"; echo "setup: $name has sha256 $got, expected $sha" >&2; exit 1; }
+    mv "$dest.part" "$dest"
+  done
+  [ -z "$wtmp" ] || rm -rf "$wtmp"
+}
 
-# PaddleOCR's dictionary for that model (ppocr_keys_v1.txt: 6,623 characters), beside it: the wheel
-# has no separate file, so it is taken from the model's `character` metadata (the importer reads the
-# same entry; configs/rec/ppocrv4_rec.yml describes the model).
-REC_KEYS="$ROOT/.deps/models/ppocr_keys_v1.txt"
-REC_KEYS_SHA256=a1c84d9bdb9ab29043c58896224d32941783eb821629618416dcb08f12886492
-if [ ! -f "$REC_KEYS" ] || [ "$(sha256sum "$REC_KEYS" | cut -d' ' -f1)" != "$REC_KEYS_SHA256" ]; then
-  log "writing ppocr_keys_v1.txt from the PP-OCRv4 recogniser's metadata into .deps/models"
-  python3 - "$REC_MODEL" "$REC_KEYS.part" <<'PY'
+REC_MODEL="$ROOT/.deps/models/ch_PP-OCRv4_rec_infer.onnx"
+models_from_wheel rapidocr-onnxruntime 1.4.4 rapidocr_onnxruntime/models \
+  "ch_PP-OCRv4_rec_infer.onnx:48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
+ch_ppocr_mobile_v2.0_cls_infer.onnx:e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c
+ch_PP-OCRv4_det_infer.onnx:d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9"
+# PP-OCRv6 small: PPLCNetV4 backbones (det: + RepLKFPN + DBHead; rec: + light SVTR neck + CTC over
+# 18,710 classes), weights in initializers, opset 11.
+V6_REC_MODEL="$ROOT/.deps/models/PP-OCRv6_rec_small.onnx"
+models_from_wheel rapidocr 3.10.0 rapidocr/models \
+  "PP-OCRv6_det_small.onnx:090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f
+PP-OCRv6_rec_small.onnx:6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884"
+
+# dictionary_from_metadata MODEL DEST SHA256: a recogniser's dictionary, beside it. The wheels have
+# no separate file, so it is taken from the model's `character` metadata (the importer reads the
+# same entry), one character per line.
+dictionary_from_metadata() {
+  local model=$1 dest=$2 sha=$3 got
+  if [ -f "$dest" ] && [ "$(sha256sum "$dest" | cut -d' ' -f1)" = "$sha" ]; then return; fi
+  log "writing $(basename "$dest") from $(basename "$model")'s metadata into .deps/models"
+  python3 - "$model" "$dest.part" <<'PY'
 import sys
 # ModelProto.metadata_props (field 14) holds StringStringEntryProto {key: 1, value: 2}.
 def varint(b, i):
@@ -145,10 +158,16 @@ for f, wt, v in fields(b, 0, len(b)):
             raise SystemExit(0)
 raise SystemExit(f"setup: no 'character' metadata in {sys.argv[1]}")
 PY
-  got=$(sha256sum "$REC_KEYS.part" | cut -d' ' -f1)
-  [ "$got" = "$REC_KEYS_SHA256" ] || { echo "setup: ppocr_keys_v1.txt has sha256 $got, expected $REC_KEYS_SHA256" >&2; exit 1; }
-  mv "$REC_KEYS.part" "$REC_KEYS"
-fi
+  got=$(sha256sum "$dest.part" | cut -d' ' -f1)
+  [ "$got" = "$sha" ] || { echo "setup: $(basename "$dest") has sha256 $got, expected $sha" >&2; exit 1; }
+  mv "$dest.part" "$dest"
+}
+# ppocr_keys_v1.txt: 6,623 characters (configs/rec/ppocrv4_rec.yml describes the model).
+dictionary_from_metadata "$REC_MODEL" "$ROOT/.deps/models/ppocr_keys_v1.txt" \
+  a1c84d9bdb9ab29043c58896224d32941783eb821629618416dcb08f12886492
+# PP-OCRv6 small's: 18,708 characters.
+dictionary_from_metadata "$V6_REC_MODEL" "$ROOT/.deps/models/PP-OCRv6_rec_small_dict.txt" \
+  b5f2bfe2bdd9448429e3e82b51c789775d9b42f2403d082b00662eb77e401c5d
 
 # --- Test-only Python venv (.deps/pyvenv): onnx's checker and onnxruntime check exported models --
 bash "$ROOT/scripts/test-venv.sh"

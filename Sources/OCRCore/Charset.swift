@@ -4,13 +4,19 @@ import Foundation
 /// then a space when `useSpaceChar` is set - the same layout as PaddleOCR's `CTCLabelDecode`,
 /// so a PaddleOCR dictionary and model line up class for class.
 ///
-/// Units: each class is one Swift `Character` (grapheme cluster). PaddleOCR encodes text per
-/// Unicode scalar, and its dictionaries for Indic and Arabic scripts list combining marks as
-/// separate lines. `encode` therefore looks up each grapheme whole first and, when that fails,
-/// looks up its scalars one by one - which reproduces PaddleOCR's encoding for such
-/// dictionaries while letting a dictionary hold a multi-scalar grapheme (an emoji, a flag).
-/// Lookups follow Swift's canonical equivalence: a precomposed "é" in the dictionary matches
-/// "e" + U+0301 in a label.
+/// Units: each class is one Swift `Character` (grapheme cluster), and its identity is the exact
+/// sequence of Unicode scalars its dictionary line spells - as in PaddleOCR, whose Python strings
+/// compare code points. Swift's `Character` equality is canonical equivalence, under which
+/// `ppocr_keys_v1.txt`'s CJK compatibility ideographs (U+F92C, U+F979) equal their unified forms
+/// (U+90CE, U+51C9) listed earlier; keyed by scalars they are distinct classes, so that file is a
+/// valid dictionary and every class decodes to the code points it was trained on.
+///
+/// `encode` looks up each grapheme by its scalars whole; when that fails, PaddleOCR's per-scalar
+/// lookup (its Indic and Arabic dictionaries list combining marks as their own lines), so a
+/// dictionary may still hold a multi-scalar grapheme (an emoji, a flag). Only text that matches
+/// neither way is looked up by canonical equivalence - a label written in another normalisation
+/// form than the dictionary ("e" + U+0301 against a precomposed "é") still encodes, and never
+/// changes the encoding of text the dictionary spells exactly.
 public struct Charset: Sendable, Hashable, CustomStringConvertible {
     /// The CTC blank class.
     public static let blankIndex = 0
@@ -22,8 +28,12 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
     /// Where the dictionary came from (a path, or a description), for messages.
     public let source: String
 
-    private let classByCharacter: [Character: Int]
+    /// Exact lookups: single-scalar classes by their scalar, multi-scalar ones by their scalars.
     private let classByScalar: [Unicode.Scalar: Int]
+    private let classByScalars: [[Unicode.Scalar]: Int]
+    /// The canonical-equivalence fallback (Swift's `Character` equality); the last of equivalent
+    /// lines wins, as in PaddleOCR's lookup table.
+    private let classByCharacter: [Character: Int]
 
     /// Number of model outputs: blank + characters.
     public var classCount: Int { characters.count + 1 }
@@ -39,11 +49,9 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses dictionary text (the contents of a dictionary file).
     ///
-    /// `keepingDuplicates`: every line is a class even when its character repeats an earlier one -
-    /// for the dictionary a trained model carries, whose class count is fixed. PaddleOCR's
-    /// `ppocr_keys_v1.txt` needs it: it lists CJK compatibility ideographs (U+F92C) beside their
-    /// unified forms (U+90CE), which Python keeps apart and Swift's canonical equivalence does not.
-    /// A repeated character encodes to its last class, as PaddleOCR's lookup table does.
+    /// `keepingDuplicates`: every line is a class even when it repeats an earlier line's scalars -
+    /// for the dictionary a trained model carries, whose class count is fixed whatever its file
+    /// holds. A repeated character encodes to its last class, as PaddleOCR's lookup table does.
     public init(dictionaryText: String, source: String = "<dictionary>", useSpaceChar: Bool, keepingDuplicates: Bool = false) throws {
         try self.init(lines: TextLines(string: dictionaryText), source: source, useSpaceChar: useSpaceChar,
                       keepingDuplicates: keepingDuplicates)
@@ -65,8 +73,9 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
     private init(lines: TextLines, source: String, useSpaceChar: Bool, keepingDuplicates: Bool = false) throws {
         var problems = [CharsetError.Problem]()
         var chars = [Character]()
-        var firstLine = [Character: Int]()
-        var duplicateLines = [Character: [Int]]()
+        // Keyed by scalars: canonically equivalent but differently spelt lines are not duplicates.
+        var firstLine = [[Unicode.Scalar]: Int]()
+        var duplicateLines = [[Unicode.Scalar]: [Int]]()
         var duplicateOrder = [Character]()
         for line in lines.lines {
             guard let text = line.text else { problems.append(.invalidUTF8(line: line.number)); continue }
@@ -74,31 +83,35 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
             guard text.count == 1 else {
                 problems.append(.severalCharacters(line: line.number, text: text)); continue
             }
-            if let first = firstLine[c], !keepingDuplicates {
-                if duplicateLines[c] == nil { duplicateLines[c] = [first]; duplicateOrder.append(c) }
-                duplicateLines[c]!.append(line.number)
+            let key = Array(c.unicodeScalars)
+            if let first = firstLine[key], !keepingDuplicates {
+                if duplicateLines[key] == nil { duplicateLines[key] = [first]; duplicateOrder.append(c) }
+                duplicateLines[key]!.append(line.number)
                 continue
             }
-            firstLine[c] = line.number
+            firstLine[key] = line.number
             chars.append(c)
         }
-        for c in duplicateOrder { problems.append(.duplicate(character: c, lines: duplicateLines[c]!)) }
+        for c in duplicateOrder {
+            problems.append(.duplicate(character: c, lines: duplicateLines[Array(c.unicodeScalars)]!))
+        }
         if problems.isEmpty && chars.isEmpty { problems.append(.empty) }
         guard problems.isEmpty else { throw CharsetError(source: source, problems: problems) }
 
         // PaddleOCR appends the space even when the dictionary already has one; its lookup table
         // then maps " " to the appended (last) class. Kept for class-count compatibility.
         if useSpaceChar { chars.append(" ") }
-        var byChar = [Character: Int](), byScalar = [Unicode.Scalar: Int]()
+        var byChar = [Character: Int](), byScalar = [Unicode.Scalar: Int](), byScalars = [[Unicode.Scalar]: Int]()
         for (i, c) in chars.enumerated() {
             byChar[c] = i + 1
-            if c.unicodeScalars.count == 1 { byScalar[c.unicodeScalars.first!] = i + 1 }
+            if c.unicodeScalars.count == 1 { byScalar[c.unicodeScalars.first!] = i + 1 } else { byScalars[Array(c.unicodeScalars)] = i + 1 }
         }
         self.characters = chars
         self.useSpaceChar = useSpaceChar
         self.source = source
-        self.classByCharacter = byChar
         self.classByScalar = byScalar
+        self.classByScalars = byScalars
+        self.classByCharacter = byChar
     }
 
     /// Text encoded as class indices, plus what could not be encoded.
@@ -113,25 +126,32 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Encodes `text`. Unknown characters are left out of `classes` and listed in `unknown`.
+    /// Order of lookups per grapheme (see the type's doc): exact scalars, PaddleOCR's per-scalar
+    /// classes, canonical equivalence.
     public func encode(_ text: String) -> Encoding {
         var classes = [Int]()
         classes.reserveCapacity(text.utf8.count)
         var unknown = [Character]()
-        var seen = Set<Character>()
-        func miss(_ c: Character) { if seen.insert(c).inserted { unknown.append(c) } }
+        var seen = Set<[Unicode.Scalar]>()
+        func miss(_ c: Character) { if seen.insert(Array(c.unicodeScalars)).inserted { unknown.append(c) } }
         for c in text {
+            if let k = classIndex(of: c) { classes.append(k); continue }
+            let perScalar = c.unicodeScalars.map { classByScalar[$0] }
+            if perScalar.count > 1, !perScalar.contains(nil) { classes += perScalar.map { $0! }; continue }
             if let k = classByCharacter[c] { classes.append(k); continue }
-            if c.unicodeScalars.count == 1 { miss(c); continue }
-            // Fall back to PaddleOCR's per-scalar lookup (combining marks as their own classes).
-            for s in c.unicodeScalars {
-                if let k = classByScalar[s] { classes.append(k) } else { miss(Character(s)) }
+            if perScalar.count == 1 { miss(c); continue }
+            for (s, k) in zip(c.unicodeScalars, perScalar) {
+                if let k { classes.append(k) } else { miss(Character(s)) }
             }
         }
         return Encoding(classes: classes, unknown: unknown)
     }
 
-    /// The class of `character`, if it has one (whole-grapheme lookup only).
-    public func classIndex(of character: Character) -> Int? { classByCharacter[character] }
+    /// The class whose dictionary line spells exactly `character`'s scalars, if there is one.
+    public func classIndex(of character: Character) -> Int? {
+        let scalars = character.unicodeScalars
+        return scalars.count == 1 ? classByScalar[scalars.first!] : classByScalars[Array(scalars)]
+    }
 
     /// The character of class `index`; nil for the blank and for indices out of range.
     public func character(forClass index: Int) -> Character? {
@@ -168,12 +188,14 @@ public struct Charset: Sendable, Hashable, CustomStringConvertible {
         SHA256Digest(of: "ocrkit-charset-v1\nblank=0\n" + characters.map { String($0) + "\n" }.joined())
     }
 
+    /// Equal when every class has the same scalars (not merely canonically equivalent ones).
     public static func == (a: Charset, b: Charset) -> Bool {
-        a.characters == b.characters && a.useSpaceChar == b.useSpaceChar
+        a.useSpaceChar == b.useSpaceChar && a.characters.count == b.characters.count
+            && zip(a.characters, b.characters).allSatisfy { $0.unicodeScalars.elementsEqual($1.unicodeScalars) }
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(characters)
+        for c in characters { for s in c.unicodeScalars { hasher.combine(s) }; hasher.combine(0xFFFF_FFFF as UInt32) }
         hasher.combine(useSpaceChar)
     }
 

@@ -25,8 +25,8 @@ public final class ClassificationExport: ExportKind {
         (model, classifier) = try ClassifierExporter.export(checkpoint: checkpoint, path: path, config: config, options: options)
     }
 
-    public func parity(modelAt path: String, real: [Tensor], limit: Double) throws -> ParityCheck.Report {
-        try ParityCheck.run(modelAt: path, against: classifier, realInputs: real, limit: limit)
+    public func parity(modelAt path: String, real: [Tensor], tolerance: ParityTolerance) throws -> ParityCheck.Report {
+        try ParityCheck.run(modelAt: path, against: classifier, realInputs: real, tolerance: tolerance)
     }
 
     public func samples(modelAt path: String, for use: ExportDataUse, data: [String]?, count: Int) throws -> [FloatTensor] {

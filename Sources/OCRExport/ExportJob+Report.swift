@@ -29,6 +29,8 @@ extension ExportJob {
         public var checkpoint: String
         public var parity: [String]
         public var parityMaxAbsDiff: Double
+        /// The gate parity was held to (each input's limit is in `parity`).
+        public var parityTolerance: ParityTolerance
         public var parityPassed: Bool
         public var fp32: Variant
         public var int8: Variant?

@@ -12,9 +12,9 @@ import Torch
 /// metadata, data and scoring. The steps:
 ///
 /// 1. export (BatchNorm folded) to `model.onnx.partial`, then the parity check - LibTorch's
-///    eval-mode output (the kind's named output) against ONNX Runtime's on random image-like
-///    inputs and on real prepared samples; more than `parityLimit` apart and the export fails
-///    (`model.rejected.onnx` is kept to inspect);
+///    eval-mode output (the kind's named output; a recogniser's as probabilities) against ONNX
+///    Runtime's on random image-like inputs and on real prepared samples; further apart than
+///    `parityTolerance` allows and the export fails (`model.rejected.onnx` is kept to inspect);
 /// 2. INT8: activation ranges observed over `calibrationImages` samples prepared exactly as in
 ///    training (augmentation off), QDQ rewrite, per-layer sensitivity;
 /// 3. the task's main metric FP32 vs INT8 on the evaluation data, latency at batch 1 and 8, file
@@ -37,7 +37,8 @@ public struct ExportJob {
         /// Label files / .h5 packs to measure accuracy on; nil: the config's Eval data.
         public var evalData: [String]?
         public var foldBatchNorm = true
-        public var parityLimit = 1e-4
+        /// The parity gate: |ONNX Runtime - LibTorch| <= absolute + relative x max |LibTorch output|.
+        public var parityTolerance = ParityTolerance.default
         public var threads = 2
         public var sensitivity = true
         public init(out: String) { self.out = out }
@@ -120,11 +121,11 @@ public struct ExportJob {
         try kind.model.write(to: files.fp32.partial)
         let real = try kind.samples(modelAt: files.fp32.partial, for: .evaluation, data: options.evalData, count: 1)
         let parity = try kind.parity(modelAt: files.fp32.partial, real: real.map { try Tensor($0.values, shape: $0.shape) },
-                                     limit: options.parityLimit)
+                                     tolerance: options.parityTolerance)
         log(parity.description)
         var report = Report(kind: kind.kind.rawValue, metric: kind.metric, checkpoint: checkpoint,
                             parity: parity.description.split(separator: "\n").map(String.init),
-                            parityMaxAbsDiff: parity.maxAbsDiff, parityPassed: parity.passed,
+                            parityMaxAbsDiff: parity.maxAbsDiff, parityTolerance: parity.tolerance, parityPassed: parity.passed,
                             fp32: .init(file: parity.passed ? files.fp32.final : files.fp32.rejected,
                                         bytes: fileSize(files.fp32.partial), latency: []))
         guard parity.passed else {

@@ -11,8 +11,8 @@ import Torch
 public protocol ExportKind {
     /// `ocrkit.kind` of the files written.
     var kind: TaskKind { get }
-    /// The graph output that parity compares and INT8 sensitivity reads, its last axis the
-    /// classes (`logits`, `probs`).
+    /// The graph output that parity compares (rec: as probabilities) and INT8 sensitivity reads,
+    /// its last axis the classes (`logits`, `probs`).
     var output: String { get }
     /// The task's main metric - what the INT8 gate compares - as the report names it.
     var metric: String { get }
@@ -29,7 +29,7 @@ public protocol ExportKind {
 
     /// ONNX Runtime's `output` of the file at `path` against the LibTorch module it was exported
     /// from, on random image-like inputs and then on `real` prepared batches.
-    func parity(modelAt path: String, real: [Tensor], limit: Double) throws -> ParityCheck.Report
+    func parity(modelAt path: String, real: [Tensor], tolerance: ParityTolerance) throws -> ParityCheck.Report
     /// Up to `count` samples (in the loader's batches, B x C x H x W each) prepared as the file
     /// at `path` expects them (its metadata's preprocessing), in order, augmentation off: from
     /// `data` (label files or packs) when given, else the config's Eval data (`.evaluation`) or

@@ -11,9 +11,9 @@ extension ParityCheck {
     /// - Parameters:
     ///   - batches: sizes of the random image-like batches (`randomImages`) at the model's input size.
     ///   - realInputs: prepared batches of real lines (B x C x H x W), measured after the random ones.
-    ///   - limit: the largest accepted |probability difference|.
+    ///   - tolerance: the largest accepted |probability difference|.
     public static func run(modelAt path: String, against classifier: AngleClassifier, batches: [Int] = [1, 3],
-                           realInputs: [Tensor] = [], limit: Double = 1e-4) throws -> Report {
+                           realInputs: [Tensor] = [], tolerance: ParityTolerance = .default) throws -> Report {
         let session = try InferenceSession(path: path, options: .init(intraOpThreads: 1, allowSpinning: false))
         guard session.inputNames == ["x"], session.outputNames == ["probs"], session.metadata.custom["ocrkit.kind"] == "cls" else {
             throw ExportError.parity("\(path): an OCRKit classifier has input x, output probs and ocrkit.kind cls; got inputs "
@@ -36,13 +36,13 @@ extension ParityCheck {
             measurements.append(try measure(x, source: "random"))
         }
         for x in realInputs { measurements.append(try measure(x, source: "real lines")) }
-        return Report(measurements: measurements, limit: limit, output: "probs")
+        return Report(measurements: measurements, tolerance: tolerance, output: "probs")
     }
 
     /// Writes `model` to a temporary file and checks it.
     public static func run(_ model: ONNXModel, against classifier: AngleClassifier, batches: [Int] = [1, 3],
-                           limit: Double = 1e-4) throws -> Report {
+                           tolerance: ParityTolerance = .default) throws -> Report {
         let file = try TemporaryModel(model)
-        return try withExtendedLifetime(file) { try run(modelAt: file.path, against: classifier, batches: batches, limit: limit) }
+        return try withExtendedLifetime(file) { try run(modelAt: file.path, against: classifier, batches: batches, tolerance: tolerance) }
     }
 }

@@ -15,10 +15,10 @@ extension ParityCheck {
     /// - Parameters:
     ///   - sizes: random image-like inputs (`randomImages`), batch x height x width.
     ///   - realInputs: prepared batches of real pages (B x C x H x W), measured after the random ones.
-    ///   - limit: the largest accepted |probability difference|.
+    ///   - tolerance: the largest accepted |probability difference|.
     public static func run(modelAt path: String, against detector: DBNet,
                            sizes: [(batch: Int, height: Int, width: Int)] = detectorSizes,
-                           realInputs: [Tensor] = [], limit: Double = 1e-4) throws -> Report {
+                           realInputs: [Tensor] = [], tolerance: ParityTolerance = .default) throws -> Report {
         let session = try InferenceSession(path: path, options: .init(intraOpThreads: 1, allowSpinning: false))
         guard session.inputNames == ["x"], session.outputNames == [DetectorMetadata.output] else {
             throw ExportError.parity("\(path): an OCRKit detector has input x and output \(DetectorMetadata.output); got inputs "
@@ -41,13 +41,13 @@ extension ParityCheck {
             measurements.append(try measure(x, source: "random"))
         }
         for x in realInputs { measurements.append(try measure(x, source: "real pages")) }
-        return Report(measurements: measurements, limit: limit, output: DetectorMetadata.output)
+        return Report(measurements: measurements, tolerance: tolerance, output: DetectorMetadata.output)
     }
 
     /// Writes `model` to a temporary file and checks it.
     public static func run(_ model: ONNXModel, against detector: DBNet, sizes: [(batch: Int, height: Int, width: Int)] = detectorSizes,
-                           limit: Double = 1e-4) throws -> Report {
+                           tolerance: ParityTolerance = .default) throws -> Report {
         let file = try TemporaryModel(model)
-        return try withExtendedLifetime(file) { try run(modelAt: file.path, against: detector, sizes: sizes, limit: limit) }
+        return try withExtendedLifetime(file) { try run(modelAt: file.path, against: detector, sizes: sizes, tolerance: tolerance) }
     }
 }

@@ -4,10 +4,16 @@ import OCRModels
 import Torch
 
 /// Runs an exported recogniser through ONNX Runtime (OCRInference's session, the one serving
-/// uses) and compares its logits with the LibTorch eval-mode forward of the module it came from,
+/// uses) and compares its output with the LibTorch eval-mode forward of the module it came from,
 /// on the same random inputs. It also reads the file's metadata as the inference side does
 /// (`RecognitionModelInfo`), so a contract break fails here rather than at serving time.
 /// `ocr-export` runs it on every export.
+///
+/// A recogniser is compared on probabilities - the softmax over classes of both sides' logits -
+/// because that is what inference reads: `CTCGreedyDecoder` takes the argmax and the softmax
+/// maximum (the confidence) per frame. A drift that softmax removes cannot change a reading, and
+/// probabilities stay in [0, 1] however large a 6,625-class model's logits grow, so one
+/// `ParityTolerance` fits every model kind (cls compares probs, det its probability map).
 public enum ParityCheck {
     /// One input size.
     public struct Measurement: Sendable, Equatable {
@@ -16,31 +22,45 @@ public enum ParityCheck {
         /// The input's height where it varies (detection); nil where the model has one height.
         public var height: Int?
         public var maxAbsDiff: Double
+        /// The largest |value| of the reference (LibTorch) output: the relative limit's scale.
+        public var referenceMaxAbs: Double
         /// "random" input or "real lines".
         public var source = "random"
 
-        public init(batch: Int, width: Int, maxAbsDiff: Double, source: String = "random") {
+        public init(batch: Int, width: Int, maxAbsDiff: Double, referenceMaxAbs: Double = 0, source: String = "random") {
             self.batch = batch
             self.width = width
             self.maxAbsDiff = maxAbsDiff
+            self.referenceMaxAbs = referenceMaxAbs
             self.source = source
         }
     }
 
     public struct Report: Sendable, Equatable, CustomStringConvertible {
         public var measurements: [Measurement]
-        public var limit: Double
-        /// What was compared: the recogniser's "logits" or the classifier's "probs".
-        public var output = "logits"
+        public var tolerance: ParityTolerance
+        /// What was compared: the recogniser's "probabilities (softmax of logits)", the classifier's
+        /// "probs", the detector's "maps".
+        public var output = "probabilities (softmax of logits)"
         /// The largest difference over every measurement.
         public var maxAbsDiff: Double { measurements.map(\.maxAbsDiff).max() ?? 0 }
-        public var passed: Bool { !measurements.isEmpty && maxAbsDiff <= limit }
+        /// The limit of one measurement.
+        public func limit(of m: Measurement) -> Double { tolerance.limit(scale: m.referenceMaxAbs) }
+        /// Every measurement within its limit (a NaN difference counts as infinite).
+        public var passed: Bool { !measurements.isEmpty && measurements.allSatisfy { $0.maxAbsDiff <= limit(of: $0) } }
+
+        public init(measurements: [Measurement], tolerance: ParityTolerance, output: String = "probabilities (softmax of logits)") {
+            self.measurements = measurements
+            self.tolerance = tolerance
+            self.output = output
+        }
 
         public var description: String {
             let lines = measurements.map {
-                "  \($0.source), batch \($0.batch), " + ($0.height.map { "size \($0) x " } ?? "width ") + "\($0.width): max |diff| = \(String(format: "%.2e", $0.maxAbsDiff))"
+                "  \($0.source), batch \($0.batch), " + ($0.height.map { "size \($0) x " } ?? "width ") + "\($0.width): max |diff| = "
+                    + String(format: "%.2e (limit %.2e at max |reference| %.3g)", $0.maxAbsDiff, limit(of: $0), $0.referenceMaxAbs)
             }
-            return (["ONNX Runtime vs LibTorch \(output) (limit \(limit)): " + (passed ? "passed" : "FAILED")] + lines)
+            return (["ONNX Runtime vs LibTorch \(output) (limit \(tolerance)): " + (passed ? "passed" : "FAILED")] + lines)
                 .joined(separator: "\n")
         }
 
@@ -55,9 +75,9 @@ public enum ParityCheck {
     ///   - recognizer: the module it was exported from (run in eval mode; its mode is restored).
     ///   - batches, widths: random input sizes; widths default to the fixed width, or 100, 160 and 320.
     ///   - realInputs: prepared batches of real lines (B x C x H x W), measured after the random ones.
-    ///   - limit: the largest accepted |logit difference|.
+    ///   - tolerance: the largest accepted |probability difference|.
     public static func run(modelAt path: String, against recognizer: any Recognizer, batches: [Int] = [1, 3],
-                           widths: [Int]? = nil, realInputs: [Tensor] = [], limit: Double = 1e-4) throws -> Report {
+                           widths: [Int]? = nil, realInputs: [Tensor] = [], tolerance: ParityTolerance = .default) throws -> Report {
         let session = try InferenceSession(path: path, options: .init(intraOpThreads: 1, allowSpinning: false))
         let info = try RecognitionModelInfo(session: session)
         let wasTraining = recognizer.isTraining
@@ -66,7 +86,7 @@ public enum ParityCheck {
 
         func measure(_ x: Tensor, source: String) throws -> Measurement {
             try compare(session, input: info.inputName, output: info.outputName, x: x,
-                        expected: try noGrad { try recognizer(x) }, source: source)
+                        expected: try noGrad { try recognizer(x) }, source: source, softmaxOverClasses: info.scores == .logits)
         }
 
         var measurements: [Measurement] = []
@@ -78,23 +98,32 @@ public enum ParityCheck {
             }
         }
         for x in realInputs { measurements.append(try measure(x, source: "real lines")) }
-        return Report(measurements: measurements, limit: limit)
+        return Report(measurements: measurements, tolerance: tolerance)
     }
 
     /// ONNX Runtime's `output` of `session` for `x` against LibTorch's `expected`: the largest
-    /// |difference|, a NaN anywhere counting as infinite. Every kind's parity check measures here.
+    /// |difference|, a NaN anywhere counting as infinite, and the largest |expected| value.
+    /// `softmaxOverClasses`: both are logits with classes on the last axis, compared as
+    /// probabilities. Every kind's parity check measures here.
     static func compare(_ session: InferenceSession, input: String, output: String, x: Tensor, expected: Tensor,
-                        source: String) throws -> Measurement {
+                        source: String, softmaxOverClasses: Bool = false) throws -> Measurement {
         let got = try session.run([input: FloatTensor(x.toArray(Float.self), shape: x.shape)], outputs: [output])[output]
         guard let got, got.shape == expected.shape else {
             throw ExportError.parity("\(session.path): ONNX Runtime gives \(output) \(got?.shape ?? []), LibTorch \(expected.shape) "
                                      + "for input \(x.shape)")
         }
-        let diff = zip(got.values, try expected.toArray(Float.self)).reduce(0.0) { m, p in
+        var (ours, theirs) = (got.values, try expected.toArray(Float.self))
+        if softmaxOverClasses {
+            let last = expected.rank - 1
+            ours = try Tensor(ours, shape: got.shape).softmax(dim: last).toArray(Float.self)
+            theirs = try expected.softmax(dim: last).toArray(Float.self)
+        }
+        let diff = zip(ours, theirs).reduce(0.0) { m, p in
             let d = Double(abs(p.0 - p.1))
             return d.isNaN ? .infinity : max(m, d)
         }
-        return Measurement(batch: x.size(0), width: x.size(3), maxAbsDiff: diff, source: source)
+        let scale = theirs.reduce(0.0) { max($0, Double(abs($1))) }
+        return Measurement(batch: x.size(0), width: x.size(3), maxAbsDiff: diff, referenceMaxAbs: scale, source: source)
     }
 
     /// Random normalised images with structure at several scales: coarse noise (an eighth of the
@@ -109,10 +138,10 @@ public enum ParityCheck {
 
     /// Writes `model` to a temporary file and checks it (for callers that have not written it yet).
     public static func run(_ model: ONNXModel, against recognizer: any Recognizer, batches: [Int] = [1, 3],
-                           widths: [Int]? = nil, limit: Double = 1e-4) throws -> Report {
+                           widths: [Int]? = nil, tolerance: ParityTolerance = .default) throws -> Report {
         let file = try TemporaryModel(model)
         return try withExtendedLifetime(file) {
-            try run(modelAt: file.path, against: recognizer, batches: batches, widths: widths, limit: limit)
+            try run(modelAt: file.path, against: recognizer, batches: batches, widths: widths, tolerance: tolerance)
         }
     }
 }

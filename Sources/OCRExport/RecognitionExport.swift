@@ -26,8 +26,8 @@ public final class RecognitionExport: ExportKind {
         metadata = try RecognizerMetadata(checkpoint: checkpoint, path: path, config: config)
     }
 
-    public func parity(modelAt path: String, real: [Tensor], limit: Double) throws -> ParityCheck.Report {
-        try ParityCheck.run(modelAt: path, against: recognizer, realInputs: real, limit: limit)
+    public func parity(modelAt path: String, real: [Tensor], tolerance: ParityTolerance) throws -> ParityCheck.Report {
+        try ParityCheck.run(modelAt: path, against: recognizer, realInputs: real, tolerance: tolerance)
     }
 
     public func samples(modelAt path: String, for use: ExportDataUse, data: [String]?, count: Int) throws -> [FloatTensor] {

@@ -24,6 +24,18 @@ struct ExpectedNode {
     var module: Module
     /// Conv attributes to compare, when the module is a Conv2d or ConvTranspose2d.
     var conv: ConvAttributes?
+    /// An arithmetic no-op some paddle2onnx versions write and others do not (a Mul by 1, an Add
+    /// of 0): matched when the file has it there, skipped when not. Only fixed constants.
+    var optional = false
+
+    /// Whether `w` is this node with the same fixed numbers (for optional nodes).
+    func matchesFixed(_ w: PaddleImporter.WeightNode) -> Bool {
+        guard w.node.opType == opType, w.constants.count == constants.count else { return false }
+        return zip(constants, w.constants).allSatisfy { c, t in
+            guard case .fixed(let v) = c else { return false }
+            return t.floats.count == 1 && abs(t.floats[0] - v) <= 1e-6 * max(1, abs(v))
+        }
+    }
 
     var description: String {
         let cs = constants.map { c -> String in
@@ -84,16 +96,22 @@ enum PaddleGraphPattern {
                 return [ExpectedNode(opType: "Add", constants: [.fixed(3)], module: m),
                         ExpectedNode(opType: "Clip", constants: [.fixed(0), .fixed(6)], module: m),
                         ExpectedNode(opType: "Div", constants: [.fixed(6)], module: m)]
-            case .swish:       // x * sigmoid(1 * x)
-                return [ExpectedNode(opType: "Mul", constants: [.fixed(1)], module: m)]
+            case .gelu:        // x * (1 + erf(x / sqrt 2)) * 0.5 (exact GELU)
+                return [ExpectedNode(opType: "Div", constants: [.fixed(Float(2.0.squareRoot()))], module: m),
+                        ExpectedNode(opType: "Add", constants: [.fixed(1)], module: m),
+                        ExpectedNode(opType: "Mul", constants: [.fixed(0.5)], module: m)]
+            case .swish:       // x * sigmoid(x); PP-OCRv4's files write sigmoid(1 * x)
+                return [ExpectedNode(opType: "Mul", constants: [.fixed(1)], module: m, optional: true)]
             case .relu, .sigmoid, .identity:
                 return []
             default:
                 throw ImportError("no PaddleOCR export pattern for activation \(a.function.rawValue) at \(m.path)")
             }
         case let attention as SVTRAttention:
-            // qkv, the scale as a constant Mul on q, then the projection.
-            return try expected(for: attention.qkv) + [ExpectedNode(opType: "Mul", constants: [.fixed(Float(attention.scale))], module: m)]
+            // qkv, the scale as a constant Mul on q (PP-OCRv6's files add 0 after it: Paddle's
+            // `scale` op with its bias), then the projection.
+            return try expected(for: attention.qkv) + [ExpectedNode(opType: "Mul", constants: [.fixed(Float(attention.scale))], module: m),
+                                                       ExpectedNode(opType: "Add", constants: [.fixed(0)], module: m, optional: true)]
                 + expected(for: attention.proj)
         case let fpn as RSEFPN:
             // PaddleOCR's forward: laterals coarsest first, the top-down sum (three 2x nearest

@@ -58,40 +58,46 @@ public enum PaddleImporter {
         var state = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.path, $0.tensor) })
         var assigned = Set<String>()
 
-        func mismatch(_ i: Int, _ why: String) -> ImportError {
+        // i: the file's weight node, k: the model's expected node (optional ones may be absent).
+        var (i, k) = (0, 0)
+        func mismatch(_ why: String) -> ImportError {
             let node = i < found.count ? describe(found[i]) : "the end of the graph"
-            let wanted = i < expected.count ? expected[i].description : "no further weights (the model is complete)"
+            let wanted = k < expected.count ? expected[k].description : "no further weights (the model is complete)"
             return ImportError("\(file.path): the graph does not match the \(arch) model: weight node #\(i + 1) is \(node), "
                                + "the model expects \(wanted): \(why)")
         }
 
-        for i in 0..<(prefix ? expected.count : max(expected.count, found.count)) {
-            guard i < expected.count, i < found.count else {
-                throw mismatch(i, i < found.count ? "the file has more weight nodes than the model" : "the file ends early")
+        while k < expected.count || (!prefix && i < found.count) {
+            guard k < expected.count else { throw mismatch("the file has more weight nodes than the model") }
+            if expected[k].optional, i >= found.count || !expected[k].matchesFixed(found[i]) {
+                k += 1
+                continue
             }
-            let (e, node, constants) = (expected[i], found[i].node, found[i].constants)
-            guard e.opType == node.opType else { throw mismatch(i, "op type differs") }
+            guard i < found.count else { throw mismatch("the file ends early") }
+            let (e, node, constants) = (expected[k], found[i].node, found[i].constants)
+            defer { (i, k) = (i + 1, k + 1) }
+            guard e.opType == node.opType else { throw mismatch("op type differs") }
             guard constants.count == e.constants.count else {
-                throw mismatch(i, "\(constants.count) constant inputs, expected \(e.constants.count)")
+                throw mismatch("\(constants.count) constant inputs, expected \(e.constants.count)")
             }
-            if let conv = e.conv { try checkConv(node, conv, mismatch: { mismatch(i, $0) }) }
+            if let conv = e.conv { try checkConv(node, conv, mismatch: mismatch) }
             for (c, t) in zip(e.constants, constants) {
                 switch c {
                 case .fixed(let v):
                     guard t.floats.count == 1, abs(t.floats[0] - v) <= 1e-6 * max(1, abs(v)) else {
-                        throw mismatch(i, "constant '\(t.name)' is \(t.floats.prefix(4)) (shape \(t.shape)), expected \(v)")
+                        throw mismatch("constant '\(t.name)' is \(t.floats.prefix(4)) (shape \(t.shape)), expected \(v)")
                     }
                     report.fixedChecked += 1
                 case .values(let v):
                     guard t.floats.count == v.count, zip(t.floats, v).allSatisfy({ abs($0 - $1) <= 1e-6 * max(1, abs($1)) }) else {
-                        throw mismatch(i, "constant '\(t.name)' is \(t.floats.prefix(8)) (shape \(t.shape)), expected \(v)")
+                        throw mismatch("constant '\(t.name)' is \(t.floats.prefix(8)) (shape \(t.shape)), expected \(v)")
                     }
                     report.fixedChecked += 1
                 case .parameter(let path, let shape, let transposed):
                     let fileShape = transposed ? Array(shape.reversed()) : shape
                     // A bias added after a ConvTranspose is stored broadcastable (1 x C x 1 x 1).
                     guard t.shape == fileShape || t.shape.filter({ $0 != 1 }) == fileShape.filter({ $0 != 1 }) else {
-                        throw mismatch(i, "constant '\(t.name)' has shape \(t.shape), expected \(fileShape)")
+                        throw mismatch("constant '\(t.name)' has shape \(t.shape), expected \(fileShape)")
                     }
                     var tensor = try Tensor(t.floats, shape: transposed ? fileShape : shape)
                     if transposed { tensor = try tensor.transpose(0, 1).contiguous() }
@@ -143,18 +149,25 @@ public enum PaddleImporter {
         var constants: [ONNXTensor]
     }
 
-    /// The file's weight-carrying nodes in graph order. paddle2onnx at opset 11 writes a conv's
-    /// bias as `Reshape(bias, [1, C, 1, 1])` + `Add` after a bias-less Conv: that Reshape's bias
-    /// is taken as the Conv's second constant, so both export styles match one pattern.
+    /// The file's weight-carrying nodes in graph order, normalised so that every paddle2onnx
+    /// version matches one pattern:
+    /// - a conv's bias written after a bias-less Conv - as `Reshape(bias, [1, C, 1, 1])` + `Add`
+    ///   (PP-OCRv4's files) or as `Add` of a 1 x C x 1 x 1 initializer (PP-OCRv6's) - is taken as
+    ///   the Conv's second constant;
     static func weightNodes(_ file: ONNXModelFile) -> [WeightNode] {
         var found: [WeightNode] = []
         for n in file.computeNodes {
             let cs = n.inputs.compactMap { file.constants[$0] }.filter(\.isFloat)
             guard !cs.isEmpty else { continue }
-            if n.opType == "Reshape", cs.count == 1, cs[0].shape.count == 1, let last = found.last, last.node.opType == "Conv",
-               last.constants.count == 1, last.constants[0].shape.first == cs[0].shape[0] {
-                found[found.count - 1].constants.append(cs[0])
-                continue
+            if let last = found.last, last.node.opType == "Conv", last.constants.count == 1, cs.count == 1,
+               let outChannels = last.constants[0].shape.first {
+                let reshapedBias = n.opType == "Reshape" && cs[0].shape == [outChannels]
+                let addedBias = n.opType == "Add" && cs[0].shape == [1, outChannels, 1, 1]
+                    && last.node.outputs.first.map(n.inputs.contains) == true
+                if reshapedBias || addedBias {
+                    found[found.count - 1].constants.append(cs[0])
+                    continue
+                }
             }
             found.append(WeightNode(node: n, constants: cs))
         }

@@ -32,8 +32,7 @@ public enum PaddleModelImport {
                 throw ImportError("\(path): no 'character' metadata - PaddleOCR's recogniser exports carry their charset there; "
                                   + "is this a recogniser file? (metadata keys: \(file.metadata.keys.sorted()))")
             }
-            // Every line is a class of the trained model (ppocr_keys_v1 has two characters Swift
-            // compares equal to earlier ones: CJK compatibility ideographs).
+            // Every line is a class of the trained model, whatever the file's dictionary holds.
             let characters = try Charset(dictionaryText: character, source: "\(path) (metadata 'character')", useSpaceChar: false,
                                          keepingDuplicates: true)
             // PaddleOCR appends the space when use_space_char is on: blank + characters + space.

@@ -63,6 +63,10 @@ public enum RecognizerFactory {
             try checkChannels(b.inChannels, c)
             guard !b.det else { throw ModelError(.invalidConfig, "PPLCNetV3 det: true is the detection layout; a recogniser needs det: false") }
             backbone = try PPLCNetV3(root / "backbone", inChannels: c, scale: b.scale)
+        case .ppLCNetV4(let b):
+            try checkChannels(b.inChannels, c)
+            guard !b.det else { throw ModelError(.invalidConfig, "PPLCNetV4 det: true is the detection layout; a recogniser needs det: false") }
+            backbone = try PPLCNetV4(root / "backbone", inChannels: c, modelSize: b.modelSize)
         }
         let out = backbone.outputSize(forInput: (h, w))
         guard out.h == 1, out.w > 0 else {

@@ -52,8 +52,14 @@ public final class RecognitionTask: TrainingTask {
         return e
     }
 
+    /// Whether `saved` holds this task's charset. Compared by code points: String's `==` is
+    /// canonical equivalence, which would take U+F92C and U+90CE for one class.
+    private func hasCharset(of saved: TaskEntries) -> Bool {
+        saved.charset.unicodeScalars.elementsEqual(charset.dictionaryText.unicodeScalars) && saved.useSpaceChar == charset.useSpaceChar
+    }
+
     public func checkResume(from saved: TaskEntries, path: String) throws {
-        guard saved.charset == charset.dictionaryText, saved.useSpaceChar == charset.useSpaceChar else {
+        guard hasCharset(of: saved) else {
             throw TrainError("refusing to resume from \(path): its charset (\(saved.charset.split(separator: "\n").count) characters, "
                              + "use_space_char \(saved.useSpaceChar)) differs from the config's \(charset). "
                              + "To train on a new charset, start a new run with Global.pretrained_model: \(path)")
@@ -62,9 +68,8 @@ public final class RecognitionTask: TrainingTask {
 
     /// With a changed charset, the head keeps the rows of characters both charsets share.
     public func adaptPretrained(_ state: inout [String: Tensor], saved: TaskEntries, model: Module, path: String) throws -> [String] {
-        guard saved.kind == .rec, saved.charset != charset.dictionaryText || saved.useSpaceChar != charset.useSpaceChar else { return [] }
-        // A checkpoint records the classes it was trained with, repeats included (PaddleOCR's
-        // ppocr_keys_v1 lists two CJK compatibility characters that equal earlier ones in Swift).
+        guard saved.kind == .rec, !hasCharset(of: saved) else { return [] }
+        // A checkpoint records the classes it was trained with, repeats included.
         let old = try Charset(dictionaryText: saved.charset, source: path, useSpaceChar: saved.useSpaceChar, keepingDuplicates: true)
         let map = CharsetRemap.classMap(from: old, to: charset)
         let own = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.path, $0.tensor) })

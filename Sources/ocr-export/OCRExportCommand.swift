@@ -5,7 +5,7 @@ import OCRRun
 import OCRExport
 
 /// `ocr-export -c CONFIG.yml --checkpoint CKPT.h5 --out DIR [--int8 --calib DATA --method entropy
-/// --max-accuracy-drop 0.5]`: model.onnx (parity-checked against LibTorch), optionally
+/// --max-accuracy-drop 0.5 --parity-atol 1e-4 --parity-rtol 1e-3]`: model.onnx (parity-checked against LibTorch), optionally
 /// model.int8.onnx (calibrated, accuracy-gated), and export-report.json / .md, for a recogniser,
 /// an angle classifier or a DB text detector (the config's Architecture.model_type; the
 /// checkpoint must be of the same task). Exits non-zero when parity fails or the INT8 model loses
@@ -31,6 +31,10 @@ struct OCRExportCommand: ParsableCommand {
     var maxAccuracyDrop = 0.5
     @Option(parsing: .upToNextOption, help: "Evaluation label files or .h5 packs (cls: label files path<TAB>label; det: det label files or page packs) (default: the config's Eval data).")
     var evalData: [String] = []
+    @Option(help: "Parity gate, absolute part: |ONNX Runtime - LibTorch| <= atol + rtol x max |LibTorch output| on probabilities (rec: softmax of the logits; cls: probs; det: the map).")
+    var parityAtol = ParityTolerance.default.absolute
+    @Option(help: "Parity gate, relative part (see --parity-atol): float32 drift grows with a deep model's values.")
+    var parityRtol = ParityTolerance.default.relative
     @Flag(inversion: .prefixedNo, help: "Fold BatchNorm into the preceding convolution.") var foldBn = true
     @Flag(inversion: .prefixedNo, help: "Per-layer INT8 sensitivity report.") var sensitivity = true
     @Option(help: "Threads for LibTorch and ONNX Runtime.") var threads = 2
@@ -38,6 +42,12 @@ struct OCRExportCommand: ParsableCommand {
     static func main() {
         ProcessSetup.prepare()
         main(nil)
+    }
+
+    func validate() throws {
+        guard parityAtol.isFinite, parityRtol.isFinite, parityAtol >= 0, parityRtol >= 0 else {
+            throw ValidationError("--parity-atol and --parity-rtol must be finite and >= 0 (got \(parityAtol), \(parityRtol))")
+        }
     }
 
     func run() throws {
@@ -53,6 +63,7 @@ struct OCRExportCommand: ParsableCommand {
                                              activationType: type, keepFloat: keepFloat)
         o.maxAccuracyDrop = maxAccuracyDrop
         o.evalData = evalData.isEmpty ? nil : evalData
+        o.parityTolerance = ParityTolerance(absolute: parityAtol, relative: parityRtol)
         o.foldBatchNorm = foldBn
         o.sensitivity = sensitivity
         o.threads = threads

@@ -11,9 +11,10 @@ import OCRRun
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a PaddleOCR ONNX model (PP-OCRv4 rec or det, v2 cls) into an OCRKit checkpoint.",
+        abstract: "Import a PaddleOCR ONNX model (PP-OCRv4 rec or det, v2 cls, PP-OCRv6 small rec) into an OCRKit checkpoint.",
         discussion: """
-        The config's Architecture must describe the file's model (configs/rec/ppocrv4_rec.yml for PP-OCRv4 rec); the
+        The config's Architecture must describe the file's model (configs/rec/ppocrv4_rec.yml for PP-OCRv4 rec,
+        configs/rec/ppocrv6_rec.yml for PP-OCRv6_rec_small.onnx); the
         first graph node that differs is named otherwise. The checkpoint keeps the file's charset; a run with another
         Global.character_dict_path keeps the rows of the characters both have when it starts from it.
         """)

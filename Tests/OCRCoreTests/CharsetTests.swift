@@ -48,20 +48,51 @@ final class CharsetTests: XCTestCase {
         XCTAssertTrue(message.contains("lines 2, 5"), message)
     }
 
-    func testCanonicallyEquivalentLinesAreDuplicates() throws {
-        // U+00E9 and e + U+0301 are the same Character in Swift.
-        let e = assertThrows(CharsetError.self) { try Charset(dictionaryText: "\u{E9}\ne\u{301}\n", useSpaceChar: false) }
-        XCTAssertEqual(e?.problems, [.duplicate(character: "\u{E9}", lines: [1, 2])])
+    func testCanonicallyEquivalentButDifferentlySpeltLinesAreDistinctClasses() throws {
+        // U+00E9 and e + U+0301 are the same Character in Swift but two code point sequences, as in Python.
+        let cs = try Charset(dictionaryText: "\u{E9}\ne\u{301}\n", useSpaceChar: false)
+        XCTAssertEqual(cs.classCount, 3)
+        XCTAssertEqual(cs.encode("e\u{301}\u{E9}").classes, [2, 1])
+        XCTAssertEqual(try cs.decode([2, 1]).unicodeScalars.map(\.value), [0x65, 0x301, 0xE9])
+        // Exactly repeated scalars are still duplicates.
+        let e = assertThrows(CharsetError.self) { try Charset(dictionaryText: "\u{E9}\ne\u{301}\n\u{E9}\n", useSpaceChar: false) }
+        XCTAssertEqual(e?.problems, [.duplicate(character: "\u{E9}", lines: [1, 3])])
     }
 
-    /// A trained model's dictionary keeps every line as a class (PP-OCRv4's lists U+90CE and U+F92C);
-    /// a repeated character encodes to its last class, as PaddleOCR's lookup table does.
+    /// PaddleOCR's ppocr_keys_v1.txt lists U+90CE (line 4974) and U+F92C (line 5930), U+51C9 and
+    /// U+F979: equal as Swift Characters, distinct code points. Each is its own class both ways.
+    func testCJKCompatibilityIdeographsAreDistinctClasses() throws {
+        let c = try Charset(dictionaryText: "\u{90CE}\nb\n\u{F92C}\n\u{51C9}\n\u{F979}\n", useSpaceChar: true)
+        XCTAssertEqual(c.classCount, 7)
+        let text = "\u{F92C}b\u{90CE} \u{F979}\u{51C9}"
+        XCTAssertEqual(c.encode(text).classes, [3, 2, 1, 6, 5, 4])
+        XCTAssertEqual(try c.decode(c.encode(text).classes).unicodeScalars.map(\.value), text.unicodeScalars.map(\.value))
+        XCTAssertEqual(c.classIndex(of: "\u{90CE}"), 1)
+        XCTAssertEqual(c.classIndex(of: "\u{F92C}"), 3)
+        XCTAssertEqual(c.character(forClass: 3).map { String($0).unicodeScalars.map(\.value) }, [0xF92C])
+        // A form the dictionary lacks falls back to its canonical equivalent.
+        let unified = try Charset(dictionaryText: "\u{90CE}\n", useSpaceChar: false)
+        XCTAssertEqual(unified.encode("\u{F92C}").classes, [1])
+        XCTAssertNil(unified.classIndex(of: "\u{F92C}"))
+    }
+
+    /// Charsets differing only in the spelling of one class are different class lists.
+    func testEqualityAndFingerprintCompareScalars() throws {
+        let a = try Charset(dictionaryText: "\u{90CE}\nb\n", useSpaceChar: false)
+        let b = try Charset(dictionaryText: "\u{F92C}\nb\n", useSpaceChar: false)
+        XCTAssertNotEqual(a, b)
+        XCTAssertNotEqual(a.fingerprint, b.fingerprint)
+        XCTAssertEqual(a, try Charset(dictionaryText: a.dictionaryText, useSpaceChar: false))
+    }
+
+    /// A trained model's dictionary keeps every line as a class, even an exact repeat; a repeated
+    /// character encodes to its last class, as PaddleOCR's lookup table does.
     func testKeepingDuplicatesKeepsEveryLineAsAClass() throws {
-        let c = try Charset(dictionaryText: "\u{90CE}\nb\n\u{F92C}\n", useSpaceChar: true, keepingDuplicates: true)
+        let c = try Charset(dictionaryText: "a\nb\na\n", useSpaceChar: true, keepingDuplicates: true)
         XCTAssertEqual(c.classCount, 5)
-        XCTAssertEqual(c.encode("\u{90CE}b").classes, [3, 2])
-        XCTAssertEqual(try c.decode([1, 3]).unicodeScalars.map(\.value), [0x90CE, 0xF92C])
-        XCTAssertNotNil(assertThrows(CharsetError.self) { try Charset(dictionaryText: "\u{90CE}\n\u{F92C}\n", useSpaceChar: false) })
+        XCTAssertEqual(c.encode("ab").classes, [3, 2])
+        XCTAssertEqual(try c.decode([1, 3]), "aa")
+        XCTAssertNotNil(assertThrows(CharsetError.self) { try Charset(dictionaryText: "a\nb\na\n", useSpaceChar: false) })
     }
 
     func testEmptyDictionaryAndEmptyLinesAreErrors() throws {

@@ -201,7 +201,7 @@ final class ClassifierExportJobTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for older in ["model.onnx", "model.int8.onnx"] { try Data("older".utf8).write(to: URL(fileURLWithPath: out + "/" + older)) }
         var o = options(out)
-        o.parityLimit = -1
+        o.parityTolerance = ParityTolerance(absolute: -1)
         XCTAssertThrowsError(try ExportJob(config: config.base, checkpoint: checkpointPath, options: o).run { print($0) }) { error in
             XCTAssertTrue("\(error)".contains("parity") && "\(error)".contains("FAILED"), "\(error)")
         }

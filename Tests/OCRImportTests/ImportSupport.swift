@@ -12,6 +12,8 @@ enum ImportFixtures {
     static let recModel = packageRoot + "/.deps/models/ch_PP-OCRv4_rec_infer.onnx"
     static let recConfig = packageRoot + "/configs/rec/ppocrv4_rec.yml"
     static let clsModel = packageRoot + "/.deps/models/ch_ppocr_mobile_v2.0_cls_infer.onnx"
+    static let v6RecModel = packageRoot + "/.deps/models/PP-OCRv6_rec_small.onnx"
+    static let v6RecConfig = packageRoot + "/configs/rec/ppocrv6_rec.yml"
     static let clsConfig = packageRoot + "/configs/cls/cls_mv3.yml"
     static let python = packageRoot + "/.deps/pyvenv/bin/python"
     static let fonts = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

@@ -100,6 +100,35 @@ final class PPOCRv4ImportTests: XCTestCase {
         XCTAssertEqual(newRow, oldRow)
     }
 
+    /// ppocr_keys_v1.txt is a training dictionary: its 6,623 lines (two CJK compatibility
+    /// ideographs among them) are 6,623 classes, each decoding to its own code points, and a
+    /// config that trains on it fine-tunes the imported model with no row remapped.
+    func testPPOCRKeysV1IsATrainingDictionary() throws {
+        let (_, imported) = try importedModel()
+        let path = ImportFixtures.packageRoot + "/.deps/models/ppocr_keys_v1.txt"
+        let keys = try Charset(contentsOf: path, useSpaceChar: true)
+        XCTAssertEqual(keys.classCount, 6625)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 6623)
+        for (i, line) in lines.enumerated() {
+            let encoded = keys.encode(String(line))
+            XCTAssertEqual(encoded.classes, [i + 1], "line \(i + 1)")
+            XCTAssertTrue(try keys.decode(encoded.classes).unicodeScalars.elementsEqual(line.unicodeScalars), "line \(i + 1)")
+        }
+        XCTAssertEqual(keys.classIndex(of: "\u{90CE}"), 4974)
+        XCTAssertEqual(keys.classIndex(of: "\u{F92C}"), 5930)
+        let run = try config()
+        let target = try RecognizerFactory.build(run.architecture, classes: keys.classCount, inputShape: run.inputShape)
+        let task = RecognitionTask(forward: { try target($0) }, charset: keys)
+        var state = imported.state
+        XCTAssertEqual(try task.adaptPretrained(&state, saved: imported.task, model: target, path: "ch_PP-OCRv4_rec_infer.onnx"), [])
+        XCTAssertNoThrow(try task.checkResume(from: imported.task, path: "v4.h5"))
+        // A dictionary that spells one class differently is another charset: resuming is refused.
+        var swapped = imported.task
+        swapped.charset = String(swapped.charset.unicodeScalars.map { $0 == "\u{F92C}" ? "\u{90CE}" : $0 }.map(Character.init))
+        XCTAssertThrowsError(try task.checkResume(from: swapped, path: "v4.h5"))
+    }
+
     /// Another size of the same architecture, another architecture, a classifier config: each
     /// refused with the file and the first differing node.
     func testMismatchedArchitecturesNameTheFirstDifferingNode() throws {

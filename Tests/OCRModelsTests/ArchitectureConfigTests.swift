@@ -72,13 +72,13 @@ final class ArchitectureConfigTests: XCTestCase {
         let json = crnnJSON.replacingOccurrences(of: "\"MobileNetV3\"", with: "\"ResNet\"")
         XCTAssertThrowsError(try decode(json)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("unknown Backbone name 'ResNet' (known: MobileNetV3, SVTRNet, PPLCNetV3)"), text)
+            XCTAssertTrue(text.contains("unknown Backbone name 'ResNet' (known: MobileNetV3, SVTRNet, PPLCNetV3, PPLCNetV4)"), text)
         }
     }
 
     func testUnknownNamesInOtherSectionsListKnownOnes() throws {
         let cases: [(String, String, String)] = [
-            ("\"rnn\"", "\"transformer\"", "unknown SequenceEncoder encoder_type 'transformer' (known: reshape, fc, rnn, svtr)"),
+            ("\"rnn\"", "\"transformer\"", "unknown SequenceEncoder encoder_type 'transformer' (known: reshape, fc, rnn, svtr, lightsvtr)"),
             ("\"CTCHead\"", "\"AttentionHead\"", "unknown Head name 'AttentionHead' (known: CTCHead, ClsHead, DBHead)"),
             ("\"CRNN\"", "\"NRTR\"", "unknown algorithm 'NRTR' (known: CRNN, SVTR, SVTR_LCNet, CLS, DB)"),
             ("\"Transform\": null", "\"Transform\": {\"name\": \"TPS\"}", "unknown Transform 'TPS' (none is implemented)"),
@@ -108,7 +108,7 @@ final class ArchitectureConfigTests: XCTestCase {
         XCTAssertTrue(message(arch).contains("small_stride [1, 2, 2, 2]"), message(arch))
         arch = .crnnMobileNetV3
         arch.neck = NeckConfig(encoderType: "cascadernn")
-        XCTAssertTrue(message(arch).contains("unknown SequenceEncoder encoder_type 'cascadernn' (known: reshape, fc, rnn, svtr)"), message(arch))
+        XCTAssertTrue(message(arch).contains("unknown SequenceEncoder encoder_type 'cascadernn' (known: reshape, fc, rnn, svtr, lightsvtr)"), message(arch))
         arch.neck = nil
         XCTAssertTrue(message(arch).contains("CTCHead needs a sequence"), message(arch))
         arch = .crnnMobileNetV3

@@ -257,7 +257,7 @@ final class DBModelTests: XCTestCase {
         XCTAssertTrue(message(arch).contains("DetectorFactory builds model_type det, got 'rec'"), message(arch))
         arch = .dbMobileNetV3
         arch.backbone = .svtrNet(SVTRNetConfig())
-        XCTAssertTrue(message(arch).contains("unknown det Backbone name 'SVTRNet' (known: MobileNetV3, PPLCNetV3)"), message(arch))
+        XCTAssertTrue(message(arch).contains("unknown det Backbone name 'SVTRNet' (known: MobileNetV3, PPLCNetV3, PPLCNetV4)"), message(arch))
         arch.backbone = .mobileNetV3(MobileNetV3Config(modelName: "tiny"))
         XCTAssertTrue(message(arch).contains("unknown MobileNetV3 model_name 'tiny' (known: large, small)"), message(arch))
         arch.backbone = .mobileNetV3(MobileNetV3Config(modelName: "large", smallStride: [1, 2, 2, 2]))

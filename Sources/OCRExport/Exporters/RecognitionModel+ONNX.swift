@@ -21,7 +21,7 @@ extension EncoderWithFC: ONNXExportable {
 extension SequenceEncoder: ONNXExportable {
     public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> ONNXValue {
         // svtr works on the feature map, before Im2Seq (as in the forward pass).
-        if encoderType == "svtr", let encoder { return try encoderReshape.exportONNX(g.emit(encoder, x), to: g) }
+        if encoderType == "svtr" || encoderType == "lightsvtr", let encoder { return try encoderReshape.exportONNX(g.emit(encoder, x), to: g) }
         let seq = try encoderReshape.exportONNX(x, to: g)
         return try encoder.map { try g.emit($0, seq) } ?? seq
     }

@@ -5,8 +5,10 @@ public enum BackboneConfig: Codable, Sendable, Equatable {
     case svtrNet(SVTRNetConfig)
     /// PP-OCRv4's backbone, as its inference files hold it (see `PPLCNetV3`).
     case ppLCNetV3(PPLCNetV3Config)
+    /// PP-OCRv6's backbone, as its inference files hold it (see `PPLCNetV4`).
+    case ppLCNetV4(PPLCNetV4Config)
 
-    public static let knownNames = ["MobileNetV3", "SVTRNet", "PPLCNetV3"]
+    public static let knownNames = ["MobileNetV3", "SVTRNet", "PPLCNetV3", "PPLCNetV4"]
 
     /// The YAML `name`.
     public var name: String {
@@ -14,6 +16,7 @@ public enum BackboneConfig: Codable, Sendable, Equatable {
         case .mobileNetV3: "MobileNetV3"
         case .svtrNet: "SVTRNet"
         case .ppLCNetV3: "PPLCNetV3"
+        case .ppLCNetV4: "PPLCNetV4"
         }
     }
 
@@ -26,6 +29,7 @@ public enum BackboneConfig: Codable, Sendable, Equatable {
         case "MobileNetV3": self = .mobileNetV3(try MobileNetV3Config(from: decoder))
         case "SVTRNet": self = .svtrNet(try SVTRNetConfig(from: decoder))
         case "PPLCNetV3": self = .ppLCNetV3(try PPLCNetV3Config(from: decoder))
+        case "PPLCNetV4": self = .ppLCNetV4(try PPLCNetV4Config(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [NameKey.name],
                                                     debugDescription: ModelError.unknown("Backbone name", name, known: Self.knownNames).message))
@@ -39,6 +43,7 @@ public enum BackboneConfig: Codable, Sendable, Equatable {
         case .mobileNetV3(let b): try b.encode(to: encoder)
         case .svtrNet(let b): try b.encode(to: encoder)
         case .ppLCNetV3(let b): try b.encode(to: encoder)
+        case .ppLCNetV4(let b): try b.encode(to: encoder)
         }
     }
 }

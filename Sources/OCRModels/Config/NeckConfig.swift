@@ -14,13 +14,14 @@
 /// Neck: {name: RSEFPN, out_channels: 96, shortcut: true}  # PP-OCRv3 det student
 /// ```
 /// `encoder_type: svtr` (PP-OCRv4's `EncoderWithSVTR`) reads `dims`, `depth`, `hidden_dims`,
-/// `kernel_size` and `use_guide` instead.
+/// `kernel_size` and `use_guide` instead; `lightsvtr` (PP-OCRv6's `EncoderWithLightSVTR`) `dims`,
+/// `depth`, `mlp_ratio`, `local_kernel` and `use_guide`.
 public struct NeckConfig: Codable, Sendable, Equatable {
     /// The sequence necks (what `RecognizerFactory` builds).
     public static let knownNames = ["SequenceEncoder"]
     /// The DB feature pyramids (what `DetectorFactory` builds).
     public static let detectionNames = ["DBFPN", "RSEFPN"]
-    public static let knownEncoderTypes = ["reshape", "fc", "rnn", "svtr"]
+    public static let knownEncoderTypes = ["reshape", "fc", "rnn", "svtr", "lightsvtr"]
     /// `name`: SequenceEncoder, DBFPN or RSEFPN.
     public var name: String = "SequenceEncoder"
     /// `encoder_type` (SequenceEncoder): reshape, fc or rnn (required, as in PaddleOCR); empty for the det necks.
@@ -40,8 +41,12 @@ public struct NeckConfig: Codable, Sendable, Equatable {
     public var hiddenDims: Int?
     /// `kernel_size` (svtr): [h, w] of the two reducing convs (default [3, 3]).
     public var kernelSize: [Int]?
-    /// `use_guide` (svtr): detach the neck's input (PaddleOCR trains the backbone through NRTR then).
+    /// `use_guide` (svtr, lightsvtr): detach the neck's input (PaddleOCR trains the backbone through NRTR then).
     public var useGuide: Bool?
+    /// `mlp_ratio` (lightsvtr): the SVTR blocks' MLP width over `dims` (default 2).
+    public var mlpRatio: Double?
+    /// `local_kernel` (lightsvtr): width of the depthwise 1 x k conv before attention (default 7).
+    public var localKernel: Int?
 
     public init(name: String = "SequenceEncoder", encoderType: String, hiddenSize: Int = 48) {
         self.name = name
@@ -67,6 +72,7 @@ public struct NeckConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, encoderType = "encoder_type", hiddenSize = "hidden_size", outChannels = "out_channels", shortcut
         case dims, depth, hiddenDims = "hidden_dims", kernelSize = "kernel_size", useGuide = "use_guide"
+        case mlpRatio = "mlp_ratio", localKernel = "local_kernel"
     }
 
     public init(from decoder: Decoder) throws {
@@ -85,6 +91,8 @@ public struct NeckConfig: Codable, Sendable, Equatable {
             hiddenDims = try c.decodeIfPresent(Int.self, forKey: .hiddenDims)
             kernelSize = try c.decodeIfPresent([Int].self, forKey: .kernelSize)
             useGuide = try c.decodeIfPresent(Bool.self, forKey: .useGuide)
+            mlpRatio = try c.decodeIfPresent(Double.self, forKey: .mlpRatio)
+            localKernel = try c.decodeIfPresent(Int.self, forKey: .localKernel)
             try Self.check(encoderType, NeckConfig.knownEncoderTypes, "SequenceEncoder encoder_type", c, .encoderType)
         }
     }
@@ -104,6 +112,8 @@ public struct NeckConfig: Codable, Sendable, Equatable {
             try c.encodeIfPresent(hiddenDims, forKey: .hiddenDims)
             try c.encodeIfPresent(kernelSize, forKey: .kernelSize)
             try c.encodeIfPresent(useGuide, forKey: .useGuide)
+            try c.encodeIfPresent(mlpRatio, forKey: .mlpRatio)
+            try c.encodeIfPresent(localKernel, forKey: .localKernel)
         }
     }
 

@@ -4,7 +4,7 @@ import Torch
 /// Builds a DB text detector from PaddleOCR's `Architecture` section with `model_type: det`
 /// (`configs/det/det_mv3_db.yml`; `ArchitectureConfig.dbMobileNetV3`, `.dbRSEFPN`).
 public enum DetectorFactory {
-    static let backbones = ["MobileNetV3", "PPLCNetV3"], heads = ["DBHead"]
+    static let backbones = ["MobileNetV3", "PPLCNetV3", "PPLCNetV4"], heads = ["DBHead"]
 
     /// - Parameter arch: the `Architecture` section: model_type det, algorithm DB, no Transform,
     ///   a MobileNetV3 backbone (`model_name`, `scale`, `disable_se`, `in_channels`; default 3
@@ -60,6 +60,13 @@ public enum DetectorFactory {
             }
             let inChannels = b.inChannels ?? 3
             return (try PPLCNetV3(p, inChannels: inChannels, scale: b.scale, det: true), inChannels)
+        case .ppLCNetV4(let b):
+            guard b.det else {
+                throw ModelError(.invalidConfig, "PPLCNetV4 in a detector needs `det: true` (four outputs at strides 4-32); "
+                                 + "det false is the recogniser's layout")
+            }
+            let inChannels = b.inChannels ?? 3
+            return (try PPLCNetV4(p, inChannels: inChannels, modelSize: b.modelSize, det: true), inChannels)
         default:
             throw ModelError.unknown("det Backbone name", config.name, known: backbones)
         }

@@ -39,7 +39,7 @@ public final class EncoderWithFC: Module, UnaryLayer {
 }
 
 /// PaddleOCR's `SequenceEncoder` neck: `Im2Seq`, then the encoder named by `encoder_type`
-/// (`reshape`: none; `svtr` works on the feature map, so it runs before `Im2Seq`).
+/// (`reshape`: none; `svtr` and `lightsvtr` work on the feature map, so they run before `Im2Seq`).
 /// B x C x 1 x W -> B x W x `outChannels`.
 /// Paths: `<p>/encoder/lstm/...` (rnn), `<p>/encoder/fc/...` (fc).
 public final class SequenceEncoder: Module, UnaryLayer {
@@ -49,6 +49,13 @@ public final class SequenceEncoder: Module, UnaryLayer {
     public let outChannels: Int
 
     public convenience init(_ p: Path, inChannels: Int, config: NeckConfig) throws {
+        if config.encoderType == "lightsvtr" {
+            let light = try EncoderWithLightSVTR(p / "encoder", inChannels: inChannels, dims: config.dims ?? 120,
+                                                 depth: config.depth ?? 2, mlpRatio: config.mlpRatio ?? 2,
+                                                 localKernel: config.localKernel ?? 7, useGuide: config.useGuide ?? false)
+            self.init(p, encoderType: "lightsvtr", encoder: light, outChannels: light.outChannels)
+            return
+        }
         guard config.encoderType == "svtr" else {
             try self.init(p, inChannels: inChannels, encoderType: config.encoderType, hiddenSize: config.hiddenSize)
             return
@@ -88,7 +95,8 @@ public final class SequenceEncoder: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        if encoderType == "svtr", let encoder { return try encoderReshape(encoder(x)) }
+        // The SVTR encoders work on the feature map, before it becomes a sequence.
+        if encoderType == "svtr" || encoderType == "lightsvtr", let encoder { return try encoderReshape(encoder(x)) }
         let seq = try encoderReshape(x)
         return try encoder.map { try $0(seq) } ?? seq
     }
