@@ -78,8 +78,13 @@ public struct CharacterClassRecall: Sendable, Equatable, Codable {
                     "unknown character class '\(key.stringValue)' (letter, digit, symbol, space)")
             }
             let counts = try c.decode(Counts.self, forKey: key)
-            characters[cls] = counts.characters
-            matched[cls] = counts.matched
+            guard counts.matched >= 0, counts.matched <= counts.characters else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription:
+                    "'\(key.stringValue)': matched \(counts.matched) must be in 0...characters (\(counts.characters))")
+            }
+            // zero counts stay absent, as `add` leaves them, so a decoded value equals the original
+            if counts.characters > 0 { characters[cls] = counts.characters }
+            if counts.matched > 0 { matched[cls] = counts.matched }
         }
     }
 

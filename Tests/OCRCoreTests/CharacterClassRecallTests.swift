@@ -75,5 +75,9 @@ final class CharacterClassRecallTests: XCTestCase {
         XCTAssertThrowsError(try JSONDecoder().decode(CharacterClassRecall.self, from: bad)) { error in
             XCTAssertTrue("\(error)".contains("vowel"), "\(error)")
         }
+        let impossible = Data(#"{"digit": {"characters": 1, "matched": 2}}"#.utf8)
+        XCTAssertThrowsError(try JSONDecoder().decode(CharacterClassRecall.self, from: impossible)) { error in
+            XCTAssertTrue("\(error)".contains("'digit': matched 2"), "\(error)")
+        }
     }
 }

@@ -24,7 +24,7 @@ final class LineTextGeneratorTests: XCTestCase {
         XCTAssertEqual(long, 0.38, accuracy: 0.04, "share of 30+ character lines")
         // 15% in capitals throughout, plus those that are by chance (codes, upper-case words).
         func capitals(_ lines: [String]) -> Double {
-            Double(lines.filter { $0 == $0.uppercased() && $0.contains(where: \.isLetter) }.count) / Double(lines.count)
+            Double(lines.filter { $0 == $0.uppercased() }.count) / Double(lines.count)
         }
         let byChance = capitals(try LineTextGenerator(words: Self.words, capsShare: 0).lines(count: 3000, seed: 7))
         XCTAssertEqual(capitals(a), byChance + 0.15 * (1 - byChance), accuracy: 0.03, "share of lines in capitals")
@@ -51,7 +51,7 @@ final class LineTextGeneratorTests: XCTestCase {
             ("a lower case word", #"\b[a-z]{4,}\b"#), ("sentence punctuation", #"[a-z][,.;:!?]( |$)"#),
         ]
         for (name, pattern) in kinds {
-            XCTAssertGreaterThan(share(pattern), 0.02, "\(name) (\(pattern)) in too few lines")
+            XCTAssertGreaterThan(share(pattern), 0.01, "\(name) (\(pattern)) in too few lines")
         }
         let digits = lines.reduce(0) { $0 + $1.filter(\.isNumber).count }
         let letters = lines.reduce(0) { $0 + $1.filter(\.isLetter).count }
