@@ -29,6 +29,8 @@ PPOCR=configs/bench/finetune_lines.yml
 CRNN=configs/bench/finetune_lines_crnn.yml
 ONNX=.deps/models/ch_PP-OCRv4_rec_infer.onnx
 log() { printf '\033[1mbench-finetune-lines:\033[0m %s\n' "$*"; }
+# Overrides name absolute paths: relative ones would be taken from the config's folder.
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 
 # The texts: one generator, two word lists (the corpus's train and eval splits), two seeds.
 [ -f runs/corpus/train.txt ] || bash scripts/make-corpus.sh runs/corpus
@@ -46,8 +48,8 @@ if [ ! -f "$EVAL/labels.txt" ]; then
   .deps/pyvenv/bin/python scripts/render-lines-pil.py --texts "$eval_texts" --config "$PPOCR" \
     --per-face "$PER_FACE" --seed 2027 --out "$EVAL"
 fi
-eval_data=(-o "Eval.dataset.data_dir=$PWD/$EVAL" "Eval.dataset.label_file_list=[$PWD/$EVAL/labels.txt]")
-train_data=("Train.dataset.corpus=$PWD/$lines")
+eval_data=(-o "Eval.dataset.data_dir=$(absolute "$EVAL")" "Eval.dataset.label_file_list=[$(absolute "$EVAL")/labels.txt]")
+train_data=("Train.dataset.corpus=$(absolute "$lines")")
 
 columns=""
 # Zero-shot: PaddleOCR's file as it is, imported (the checkpoint keeps the file's charset).
@@ -74,7 +76,10 @@ for run in $RUNS; do
       # Every layer starts from the base; the output rows of shared characters are kept.
       config=$CRNN
       args+=("Global.pretrained_model=$BASE" "Optimizer.lr.learning_rate=0.001" "Optimizer.lr.warmup_steps=50") ;;
-    ppocrv4) config=$PPOCR ;;   # Global.pretrained_model: PaddleOCR's file
+    ppocrv4)
+      # Every layer starts from PaddleOCR's file; the head keeps the rows of en_ascii's characters.
+      config=$PPOCR
+      args+=("Global.pretrained_model=$(absolute "$ONNX")") ;;
     *) echo "bench-finetune-lines: unknown run '$run' in FT_RUNS (scratch, base, ppocrv4)" >&2; exit 1 ;;
   esac
   log "$run: ${MINUTES} minutes of training ($config)"
@@ -94,9 +99,9 @@ faces = sorted(set().union(*[r["groups"].keys() for r in reports.values()]))
 
 def table(title, rows, cell):
     print(f"\n{title}")
-    print("".ljust(30) + "".join(r.rjust(11) for r in runs))
+    print("".ljust(42) + "".join(r.rjust(11) for r in runs))
     for name, key in rows:
-        line = name.ljust(30)
+        line = name.ljust(42)
         for r in runs:
             v = cell(reports[r], key)
             line += (f"{100 * v:10.2f}%" if v is not None else "-".rjust(11))
@@ -109,10 +114,12 @@ rows = [(f, f) for f in faces] + [("(all)", None)]
 table("line accuracy per face (target >= 98%, handwriting >= 95%)", rows,
       lambda rep, f: (summary(rep, f) or {}).get("acc"))
 table("character accuracy per face", rows, lambda rep, f: (summary(rep, f) or {}).get("char_acc"))
-classes = [("letters", "letter"), ("digits", "digit"), ("punctuation/symbols", "symbol"), ("space", "space")]
-table("character recall per class, all faces", classes,
-      lambda rep, c: rep["overall"].get("char_classes", {}).get(c, {}).get("recall"))
-for f in faces:
-    table(f"character recall per class, {f}", classes,
-          lambda rep, c: (rep["groups"].get(f) or {}).get("char_classes", {}).get(c, {}).get("recall"))
+classes = [("letters", "letter"), ("digits", "digit"), ("punct./symbols", "symbol"), ("space", "space")]
+def recall(rep, face, c):
+    return ((summary(rep, face) or {}).get("char_classes") or {}).get(c, {}).get("recall")
+# space only when some report scored spaces (Metric.ignore_space: false)
+classes = [(n, c) for n, c in classes if any(recall(rep, None, c) is not None for rep in reports.values())]
+table("character recall per class (ground-truth characters read right)",
+      [(f"{f or '(all)'}: {n}", (f, c)) for f in faces + [None] for n, c in classes],
+      lambda rep, key: recall(rep, *key))
 PY
