@@ -15,6 +15,8 @@
 #   FT_EVAL_DIR=runs/lines_eval_pil                 FT_EVAL_PER_FACE=200 (lines per face)
 #   FT_TRAIN_LINES=100000 (texts in runs/corpus/lines_train.txt)
 #   FT_THREADS=2    LibTorch threads per run        FT_BIN=.build/release
+#   FT_WIDTH=640    PP-OCRv4's maximum input width (train and eval; 320 is PaddleOCR's, squeezing)
+#   FT_BUCKETS=     Train.loader.length_bucket_window for the trained runs (e.g. 16; empty: off)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINUTES=${FT_MINUTES:-30}
@@ -49,6 +51,9 @@ if [ ! -f "$EVAL/labels.txt" ]; then
     --per-face "$PER_FACE" --seed 2027 --out "$EVAL"
 fi
 eval_data=(-o "Eval.dataset.data_dir=$(absolute "$EVAL")" "Eval.dataset.label_file_list=[$(absolute "$EVAL")/labels.txt]")
+# PP-OCRv4's width, for the zeroshot and ppocrv4 columns alike.
+ppocr_width=("Train.dataset.transforms.0.RecResizeImg.image_shape=[3,48,${FT_WIDTH:-640}]"
+             "Eval.dataset.transforms.1.RecResizeImg.image_shape=[3,48,${FT_WIDTH:-640}]")
 train_data=("Train.dataset.corpus=$(absolute "$lines")")
 
 columns=""
@@ -60,12 +65,14 @@ else
   log "zeroshot: $ONNX, no training"
   mkdir -p "$OUT/zeroshot"
   "$BIN/ocr-train" import "$ONNX" -c "$PPOCR" --out "$OUT/zeroshot/ppocrv4.h5"
-  "$BIN/ocr-eval" -c "$PPOCR" "${eval_data[@]}" --checkpoint "$OUT/zeroshot/ppocrv4.h5" --out "$OUT/zeroshot/eval"
+  "$BIN/ocr-eval" -c "$PPOCR" "${eval_data[@]}" "${ppocr_width[@]}" --checkpoint "$OUT/zeroshot/ppocrv4.h5" --out "$OUT/zeroshot/eval"
   columns="zeroshot"
 fi
 
 for run in $RUNS; do
   args=("Global.save_model_dir=$OUT/$run" "Global.train_minutes=$MINUTES" "Global.threads=${FT_THREADS:-2}" "${train_data[@]}")
+  [ -z "${FT_BUCKETS:-}" ] || args+=("Train.loader.length_bucket_window=$FT_BUCKETS")
+  eval_width=()
   case $run in
     scratch) config=$CRNN ;;
     base)
@@ -79,13 +86,14 @@ for run in $RUNS; do
     ppocrv4)
       # Every layer starts from PaddleOCR's file; the head keeps the rows of en_ascii's characters.
       config=$PPOCR
-      args+=("Global.pretrained_model=$(absolute "$ONNX")") ;;
+      args+=("Global.pretrained_model=$(absolute "$ONNX")" "${ppocr_width[@]}")
+      eval_width=("${ppocr_width[1]}") ;;
     *) echo "bench-finetune-lines: unknown run '$run' in FT_RUNS (scratch, base, ppocrv4)" >&2; exit 1 ;;
   esac
   log "$run: ${MINUTES} minutes of training ($config)"
   "$BIN/ocr-train" -c "$config" -o "${args[@]}" "${eval_data[@]:1}"
   # The last weights (best.h5 was chosen on these same evaluation lines).
-  "$BIN/ocr-eval" -c "$config" "${eval_data[@]}" --checkpoint "$OUT/$run/latest.h5" --out "$OUT/$run/eval"
+  "$BIN/ocr-eval" -c "$config" "${eval_data[@]}" "${eval_width[@]}" --checkpoint "$OUT/$run/latest.h5" --out "$OUT/$run/eval"
   columns="$columns $run"
 done
 
