@@ -11,7 +11,10 @@ VENV="$PWD/.deps/pyvenv"
 # against (the wheel setup.sh takes PaddleOCR's models from). opencv-python 4.x: its perspective
 # crops are byte-identical to the system OpenCV 4.6 that Imaging links; 5.x interpolates
 # differently (crops differ by up to 3 grey levels, enough to change low-confidence readings).
-PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4 opencv-python==4.12.0.88)
+# Pillow and PyYAML: scripts/render-lines-pil.py, the realistic benchmark's second renderer (its
+# lines change with Pillow's rasteriser, so the version is pinned; rapidocr needs both anyway).
+PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4 opencv-python==4.12.0.88
+      Pillow==13.0.0 PyYAML==6.0.4)
 log() { printf '\033[1mtest-venv:\033[0m %s\n' "$*"; }
 
 # --rapidocr3: a second venv, .deps/pyvenv-rapidocr3, with RapidOCR 3.10.0 (PP-OCRv6 small det +
@@ -34,6 +37,6 @@ log "creating ${VENV#$PWD/} (${PINS[*]})"
 mkdir -p "$(dirname "$VENV")"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}"
-"$VENV/bin/python" -c "import onnxruntime, numpy, $([ "${1:-}" = "--rapidocr3" ] && echo rapidocr || echo onnx)"
+"$VENV/bin/python" -c "import onnxruntime, numpy, $([ "${1:-}" = "--rapidocr3" ] && echo rapidocr || echo onnx, PIL, yaml)"
 echo "${PINS[*]}" > "$STAMP"
 log "done"

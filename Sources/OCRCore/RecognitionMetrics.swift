@@ -11,6 +11,9 @@
 ///   and no errors; can exceed 1 when predictions have many insertions).
 /// - `characterAccuracy` = aligned matching characters / sum(len_gt): the share of ground-truth
 ///   characters read correctly. Unlike 1 - CER it ignores insertions and stays in [0, 1].
+/// - `characterClasses`: character recall per class (letters, digits, punctuation/symbols,
+///   space) from the same alignment as `characterAccuracy` (see `CharacterClassRecall`); spaces
+///   only count when `ignoreSpace` is off.
 /// - `wordErrorRate` = sum(word edit distance) / sum(gt words), words split on whitespace. Words
 ///   are taken from the texts *before* `ignoreSpace` removes the spaces (otherwise every line
 ///   would be one word), but after case/alphanumeric filtering is applied per word.
@@ -54,6 +57,8 @@ public struct RecognitionMetrics: Sendable {
         public var matchedCharacters = 0
         public var wordEdits = 0
         public var groundTruthWords = 0
+        /// Ground-truth characters and matches per character class.
+        public var characterClasses = CharacterClassRecall()
 
         public init() {}
 
@@ -70,7 +75,7 @@ public struct RecognitionMetrics: Sendable {
             case samples, exactMatches, caseInsensitiveMatches, normalizedEditDistanceSum, characterEdits
             case groundTruthCharacters, predictedCharacters, matchedCharacters, wordEdits, groundTruthWords
             case lineAccuracy, caseInsensitiveLineAccuracy, normalizedEditDistance, characterErrorRate
-            case characterAccuracy, wordErrorRate
+            case characterAccuracy, wordErrorRate, characterClasses
         }
 
         public init(from decoder: Decoder) throws {
@@ -85,6 +90,8 @@ public struct RecognitionMetrics: Sendable {
             matchedCharacters = try c.decode(Int.self, forKey: .matchedCharacters)
             wordEdits = try c.decode(Int.self, forKey: .wordEdits)
             groundTruthWords = try c.decode(Int.self, forKey: .groundTruthWords)
+            // Reports written before the per-class figures have none.
+            characterClasses = try c.decodeIfPresent(CharacterClassRecall.self, forKey: .characterClasses) ?? CharacterClassRecall()
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -105,6 +112,7 @@ public struct RecognitionMetrics: Sendable {
             try c.encode(characterErrorRate, forKey: .characterErrorRate)
             try c.encode(characterAccuracy, forKey: .characterAccuracy)
             try c.encode(wordErrorRate, forKey: .wordErrorRate)
+            try c.encode(characterClasses, forKey: .characterClasses)
         }
 
         mutating func merge(_ o: Summary) {
@@ -112,6 +120,7 @@ public struct RecognitionMetrics: Sendable {
             normalizedEditDistanceSum += o.normalizedEditDistanceSum; characterEdits += o.characterEdits
             groundTruthCharacters += o.groundTruthCharacters; predictedCharacters += o.predictedCharacters
             matchedCharacters += o.matchedCharacters; wordEdits += o.wordEdits; groundTruthWords += o.groundTruthWords
+            characterClasses.merge(o.characterClasses)
         }
 
         private func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
@@ -159,6 +168,7 @@ public struct RecognitionMetrics: Sendable {
         s.matchedCharacters = alignment.lazy.filter { if case .match = $0 { return true } else { return false } }.count
         s.groundTruthCharacters = g.count
         s.predictedCharacters = p.count
+        s.characterClasses.add(alignment)
         let normalized = Double(s.characterEdits) / Double(max(p.count, g.count, 1))
         s.normalizedEditDistanceSum = normalized
         let pw = words(prediction), gw = words(groundTruth)

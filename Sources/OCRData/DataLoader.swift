@@ -18,6 +18,13 @@ public protocol BatchAssembler: Sendable {
     func prepare(index: Int, datasetSeed: UInt64, rng: inout SplitMix64, stats: inout LoaderStats) throws -> Prepared?
     /// One batch from the prepared samples of a batch, in order.
     func assemble(_ samples: [Prepared], stats: inout LoaderStats) throws -> Batch
+    /// Sample `index`'s text length before loading it, for `length_bucket_window`; nil when
+    /// unknown (the default).
+    func textLength(index: Int, datasetSeed: UInt64) -> Int?
+}
+
+extension BatchAssembler {
+    public func textLength(index: Int, datasetSeed: UInt64) -> Int? { nil }
 }
 
 /// A sample that could not be prepared: where it came from and why.
@@ -87,7 +94,13 @@ public final class DataLoader<Assembler: BatchAssembler>: Sendable {
     public func order(epoch: Int) -> [Int] {
         guard options.shuffle else { return Array(0..<assembler.count) }
         var g = SplitMix64(seed: seed, UInt64(epoch), UInt64.max)
-        return g.permutation(assembler.count)
+        let shuffled = g.permutation(assembler.count)
+        guard let window = options.lengthBucketWindow else { return shuffled }
+        let dsSeed = datasetSeed(epoch: epoch)
+        return LengthBuckets.order(shuffled, batchSize: options.batchSize, window: window,
+                                   seed: SplitMix64(seed: seed, UInt64(epoch), 0x6275_636B_6574)) {
+            assembler.textLength(index: $0, datasetSeed: dsSeed)
+        }
     }
 
     /// Builds one batch on the calling thread (what the workers do).

@@ -125,6 +125,8 @@ public final class LabelFileDataset: LineDataset, DataReporting, @unchecked Send
         records[sampler.record(for: index, seed: seed)]
     }
 
+    public func textLength(at index: Int, seed: UInt64) -> Int? { record(at: index, seed: seed).text.count }
+
     public func sample(at index: Int, seed: UInt64) throws -> LineSample {
         guard index >= 0 && index < count else {
             throw DataError("SimpleDataSet: sample \(index) out of range 0..<\(count)")

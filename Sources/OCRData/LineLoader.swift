@@ -23,6 +23,8 @@ public struct LineAssembler: BatchAssembler {
 
     public var count: Int { dataset.count }
 
+    public func textLength(index: Int, datasetSeed: UInt64) -> Int? { dataset.textLength(at: index, seed: datasetSeed) }
+
     public struct Prepared {
         var line: RecResize.Line
         var label: [Int]

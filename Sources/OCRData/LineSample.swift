@@ -28,4 +28,11 @@ public protocol LineDataset: Sendable {
     /// The sample at `index` (0..<count). `seed` makes any randomness in producing it (synthetic
     /// rendering) a pure function of (seed, index). Throws an error naming the file/line on bad data.
     func sample(at index: Int, seed: UInt64) throws -> LineSample
+    /// Sample `index`'s text length, known without loading it (`length_bucket_window`); nil when
+    /// the dataset cannot tell cheaply (the default).
+    func textLength(at index: Int, seed: UInt64) -> Int?
+}
+
+extension LineDataset {
+    public func textLength(at index: Int, seed: UInt64) -> Int? { nil }
 }

@@ -14,6 +14,9 @@ public struct LoaderOptions: Sendable, Hashable, Codable {
     public var prefetch: Int?
     /// PaddleOCR's `use_shared_memory`: accepted for compatibility, no effect (workers are threads).
     public var useSharedMemory: Bool?
+    /// OCRKit, training (shuffle) only: sort each window of this many batches by text length, so
+    /// a batch holds lines of similar widths (`LengthBuckets`; pair with `dynamic_width`). nil: off.
+    public var lengthBucketWindow: Int?
 
     public init(batchSize: Int = 64, shuffle: Bool = true, dropLast: Bool = false, workers: Int = 2,
                 prefetch: Int? = nil) {
@@ -27,6 +30,7 @@ public struct LoaderOptions: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case batchSize = "batch_size_per_card", shuffle, dropLast = "drop_last", workers = "num_workers"
         case prefetch = "prefetch_batches", useSharedMemory = "use_shared_memory"
+        case lengthBucketWindow = "length_bucket_window"
     }
 
     public init(from decoder: Decoder) throws {
@@ -38,6 +42,10 @@ public struct LoaderOptions: Sendable, Hashable, Codable {
         workers = try c.decodeIfPresent(Int.self, forKey: .workers) ?? d.workers
         prefetch = try c.decodeIfPresent(Int.self, forKey: .prefetch)
         useSharedMemory = try c.decodeIfPresent(Bool.self, forKey: .useSharedMemory)
+        lengthBucketWindow = try c.decodeIfPresent(Int.self, forKey: .lengthBucketWindow)
+        if let w = lengthBucketWindow, w < 1 {
+            throw DataError("loader: length_bucket_window must be >= 1 (batches sorted together), got \(w)")
+        }
         guard batchSize > 0 else { throw DataError("loader: batch_size_per_card must be positive, got \(batchSize)") }
         guard workers >= 0 else { throw DataError("loader: num_workers must be >= 0, got \(workers)") }
         if let prefetch, prefetch < 1 { throw DataError("loader: prefetch_batches must be >= 1, got \(prefetch)") }

@@ -7,7 +7,7 @@ import OCRData
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data", abstract: "Render synthetic lines and pages and pack datasets.",
-        subcommands: [RenderCommand.self, RenderPagesCommand.self, PackCommand.self])
+        subcommands: [RenderCommand.self, RenderPagesCommand.self, PackCommand.self, LinesCommand.self])
 }
 
 /// Optional charset options shared by the data commands.

@@ -103,6 +103,13 @@ public final class SyntheticLineDataset: LineDataset, @unchecked Sendable {
     /// Remarks from loading fonts by path: skipped files, duplicates, symbol and caps-only fonts.
     public private(set) var fontRemarks: [String] = []
 
+    /// Lines mode: the corpus line's length (the text does not depend on the seed); words mode
+    /// draws its text while choosing, so nil.
+    public func textLength(at index: Int, seed: UInt64) -> Int? {
+        guard case .lines = corpus.mode, index >= 0, index < count else { return nil }
+        return corpus.units[Int(drawable[index % drawable.count])].count
+    }
+
     public func sample(at index: Int, seed: UInt64) throws -> LineSample {
         let line = try self.line(at: index, seed: seed)
         return LineSample(image: line.image, text: line.text, source: "font \(line.font) #\(index)", group: line.font)

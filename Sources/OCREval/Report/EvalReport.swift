@@ -3,9 +3,10 @@ import OCRCore
 
 /// A recogniser's evaluation as a `ReportWriter`: line accuracy (exact and case-insensitive),
 /// character accuracy, CER, WER and NED overall and per group, the most frequent confusions, the
+/// character recall per class (letters, digits, punctuation/symbols, space) overall and per group,
 /// worst lines with their images, and the lines that could not be read. report.json also keeps
-/// the typed figures scripts read: overall, groups, lines_scored, lines_not_read, not_read,
-/// samples_per_second, confusions, deletions, insertions, worst.
+/// the typed figures scripts read: overall, groups (each with `char_classes`), lines_scored,
+/// lines_not_read, not_read, samples_per_second, confusions, deletions, insertions, worst.
 public struct EvalReport: TaskReport {
     public var title: String
     public var result: RecognitionEvaluator.Result
@@ -35,8 +36,25 @@ public struct EvalReport: TaskReport {
         return [row("all", metrics.overall)] + metrics.groupKeys.map { row($0, metrics.groups[$0]!) }
     }
 
+    /// The classes some ground-truth line held (spaces only count with `ignore_space: false`).
+    var characterClasses: [CharacterClass] {
+        CharacterClass.allCases.filter { metrics.overall.characterClasses.recall($0) != nil }
+    }
+
+    /// Rows: name, then the recall of each of `characterClasses` ("-" where the group has none).
+    func classRows() -> [[ReportValue]] {
+        func row(_ name: String, _ s: RecognitionMetrics.Summary) -> [ReportValue] {
+            [.text(name)] + characterClasses.map { c in s.characterClasses.recall(c).map(ReportValue.share) ?? .text("-") }
+        }
+        return [row("all", metrics.overall)] + metrics.groupKeys.map { row($0, metrics.groups[$0]!) }
+    }
+
     public var writer: ReportWriter {
         var tables = [ReportTable(header: Self.header, rows: rows())]
+        if !characterClasses.isEmpty {
+            tables.append(ReportTable(title: "Character recall per class (ground-truth characters read right)",
+                                      header: ["group"] + characterClasses.map(\.title), rows: classRows()))
+        }
         let subs = metrics.confusions.topSubstitutions(confusionCount)
         if !subs.isEmpty {
             tables.append(ReportTable(title: "Most frequent confusions (truth -> read)", header: ["truth", "read", "count"],
@@ -67,6 +85,15 @@ public struct EvalReport: TaskReport {
 
     static func fields(_ s: RecognitionMetrics.Summary) -> [String: Any] {
         ["lines": s.samples, "acc": s.lineAccuracy, "acc_case_insensitive": s.caseInsensitiveLineAccuracy,
-         "char_acc": s.characterAccuracy, "cer": s.characterErrorRate, "wer": s.wordErrorRate, "norm_edit_dis": s.normalizedEditDistance]
+         "char_acc": s.characterAccuracy, "cer": s.characterErrorRate, "wer": s.wordErrorRate, "norm_edit_dis": s.normalizedEditDistance,
+         "char_classes": classFields(s.characterClasses)]
+    }
+
+    /// `{"digit": {"characters": 40, "matched": 38, "recall": 0.95}, ...}`: classes the lines held.
+    /// (`CharacterClassRecall`'s own encoding, so report.json and an encoded Summary agree.)
+    static func classFields(_ r: CharacterClassRecall) -> [String: Any] {
+        guard let data = try? JSONEncoder().encode(r),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return object
     }
 }
