@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A Python environment for tests only: OCRExport's tests check exported files with the reference
 # ONNX checker and run them with Python's ONNX Runtime, independently of OCRKit's own code;
-# OCRInferenceTests compare the page pipeline with RapidOCR's.
+# OCRInferenceTests compare the page pipeline with RapidOCR's; OCRServeTests drive a browser.
 # The product never uses Python. Idempotent: a second run finds the pinned versions and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,9 @@ VENV="$PWD/.deps/pyvenv"
 # against (the wheel setup.sh takes PaddleOCR's models from). opencv-python 4.x: its perspective
 # crops are byte-identical to the system OpenCV 4.6 that Imaging links; 5.x interpolates
 # differently (crops differ by up to 3 grey levels, enough to change low-confidence readings).
-PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4 opencv-python==4.12.0.88)
+# selenium: drives Debian's headless chromium (setup.sh) in OCRServeTests' test of `ocr serve`'s
+# page; 4.50 is the newest whose dependencies all have wheels here (4.53 needs a certifi newer than the package index here holds).
+PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4 opencv-python==4.12.0.88 selenium==4.50.0)
 log() { printf '\033[1mtest-venv:\033[0m %s\n' "$*"; }
 
 # --rapidocr3: a second venv, .deps/pyvenv-rapidocr3, with RapidOCR 3.10.0 (PP-OCRv6 small det +
