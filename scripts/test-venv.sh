@@ -26,6 +26,22 @@ if [ "${1:-}" = "--rapidocr3" ]; then
   PINS=(rapidocr==3.10.0 onnxruntime==1.21.1 "numpy<2.3" opencv-python-headless==4.12.0.88)
   PIP_ONLY_BINARY=":all:"; export PIP_ONLY_BINARY
 fi
+# --rapidocr-api: a third venv, .deps/pyvenv-rapidocr-api, with RapidOCR's own HTTP service
+# (rapidocr_api 0.1.5: FastAPI + uvicorn, POST /ocr multipart `image_file`) over the same
+# rapidocr-onnxruntime 1.4.4 / PP-OCRv4 as the test venv, for `scripts/bench-serve.sh`'s side by
+# side. 0.1.5 is the last release on rapidocr_onnxruntime (0.2.0 moved to rapidocr 3.x); it
+# imports PIL without declaring it, hence pillow. Apart so its web stack stays out of the tests'.
+if [ "${1:-}" = "--rapidocr-api" ]; then
+  VENV="$PWD/.deps/pyvenv-rapidocr-api"
+  PINS=(rapidocr_api==0.1.5 rapidocr-onnxruntime==1.4.4 onnxruntime==1.21.1 "numpy<2.3" opencv-python==4.12.0.88
+        pillow==13.0.0 fastapi==0.165.0 "uvicorn[standard]==0.55.0" python-multipart==0.0.34)
+  PIP_ONLY_BINARY=":all:"; export PIP_ONLY_BINARY
+fi
+case "${1:-}" in
+  --rapidocr3) IMPORTS="onnxruntime, numpy, rapidocr" ;;
+  --rapidocr-api) IMPORTS="onnxruntime, numpy, rapidocr_onnxruntime, fastapi, uvicorn, PIL, multipart" ;;
+  *) IMPORTS="onnxruntime, numpy, onnx" ;;
+esac
 STAMP="$VENV/.ocrkit-pins"
 
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "${PINS[*]}" ]; then
@@ -36,6 +52,6 @@ log "creating ${VENV#$PWD/} (${PINS[*]})"
 mkdir -p "$(dirname "$VENV")"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}"
-"$VENV/bin/python" -c "import onnxruntime, numpy, $([ "${1:-}" = "--rapidocr3" ] && echo rapidocr || echo onnx)"
+"$VENV/bin/python" -c "import $IMPORTS"
 echo "${PINS[*]}" > "$STAMP"
 log "done"
