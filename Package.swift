@@ -145,6 +145,9 @@ let package = Package(
             ]),
 
         // --- Tests ------------------------------------------------------------------------------
+        // Runs scripts with the test venv's Python (scripts/test-venv.sh): shared by the tests that
+        // check against a Python reference.
+        .target(name: "VenvPython", path: "Tests/VenvPython"),
         .testTarget(name: "OCRCoreTests", dependencies: ["OCRCore"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CVision"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
@@ -159,12 +162,14 @@ let package = Package(
                     exclude: ["Python"]),
         .testTarget(name: "OCRCLITests", dependencies: ["OCRCLI", "OCREval", "OCRPostprocess", "OCRTrain", "OCRCore", "Imaging"]),
         // Python/: RapidOCR, the reference page pipeline (the venv of scripts/test-venv.sh).
-        .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore"],
+        .testTarget(name: "OCRInferenceTests", dependencies: ["OCRInference", "COnnxRuntime", "OCRData", "Imaging", "OCRCore", "VenvPython"],
                     exclude: ["Python"], resources: [.copy("Fixtures")]),
         // Python/: the independent checker (onnx + onnxruntime from scripts/test-venv.sh).
         // Starts the real server in-process on free ports with PP-OCRv4's models from .deps/models.
         // (Its HTTP client is OCRServe's HTTPConnection: HummingbirdTesting would build BoringSSL.)
-        .testTarget(name: "OCRServeTests", dependencies: ["OCRServe", "OCRInference", "OCRData", "OCRCore", "Imaging"]),
+        // Python/: the page at GET / in headless chromium (Selenium from scripts/test-venv.sh).
+        .testTarget(name: "OCRServeTests", dependencies: ["OCRServe", "OCRInference", "OCRData", "OCRCore", "Imaging", "VenvPython"],
+                    exclude: ["Python"]),
         .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference", "OCRRun"], exclude: ["Python"]),
     ],
     cxxLanguageStandard: .cxx17

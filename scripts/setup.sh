@@ -26,6 +26,7 @@ APT_PACKAGES=(
   fonts-rufscript fonts-cabinsketch fonts-klee fonts-isabella
   wamerican               # English word list: the demo and benchmark corpus
   pkg-config python3-venv
+  chromium chromium-driver   # OCRServeTests' browser test of `ocr serve`'s page (headless, via Selenium)
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

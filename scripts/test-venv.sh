@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A Python environment for tests only: OCRExport's tests check exported files with the reference
 # ONNX checker and run them with Python's ONNX Runtime, independently of OCRKit's own code;
-# OCRInferenceTests compare the page pipeline with RapidOCR's.
+# OCRInferenceTests compare the page pipeline with RapidOCR's; OCRServeTests drive a browser.
 # The product never uses Python. Idempotent: a second run finds the pinned versions and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +13,10 @@ VENV="$PWD/.deps/pyvenv"
 # differently (crops differ by up to 3 grey levels, enough to change low-confidence readings).
 # Pillow and PyYAML: scripts/render-lines-pil.py, the realistic benchmark's second renderer (its
 # lines change with Pillow's rasteriser, so the version is pinned; rapidocr needs both anyway).
+# selenium: drives Debian's headless chromium (setup.sh) in OCRServeTests' test of `ocr serve`'s
+# page; 4.50 is the newest whose dependencies all have wheels here (4.53 needs a certifi newer than the package index here holds).
 PINS=(onnx==1.17.0 onnxruntime==1.21.1 "numpy<2.3" rapidocr-onnxruntime==1.4.4 opencv-python==4.12.0.88
-      Pillow==13.0.0 PyYAML==6.0.4)
+      Pillow==13.0.0 PyYAML==6.0.4 selenium==4.50.0)
 log() { printf '\033[1mtest-venv:\033[0m %s\n' "$*"; }
 
 # --rapidocr3: a second venv, .deps/pyvenv-rapidocr3, with RapidOCR 3.10.0 (PP-OCRv6 small det +
@@ -27,6 +29,22 @@ if [ "${1:-}" = "--rapidocr3" ]; then
   PINS=(rapidocr==3.10.0 onnxruntime==1.21.1 "numpy<2.3" opencv-python-headless==4.12.0.88)
   PIP_ONLY_BINARY=":all:"; export PIP_ONLY_BINARY
 fi
+# --rapidocr-api: a third venv, .deps/pyvenv-rapidocr-api, with RapidOCR's own HTTP service
+# (rapidocr_api 0.1.5: FastAPI + uvicorn, POST /ocr multipart `image_file`) over the same
+# rapidocr-onnxruntime 1.4.4 / PP-OCRv4 as the test venv, for `scripts/bench-serve.sh`'s side by
+# side. 0.1.5 is the last release on rapidocr_onnxruntime (0.2.0 moved to rapidocr 3.x); it
+# imports PIL without declaring it, hence pillow. Apart so its web stack stays out of the tests'.
+if [ "${1:-}" = "--rapidocr-api" ]; then
+  VENV="$PWD/.deps/pyvenv-rapidocr-api"
+  PINS=(rapidocr_api==0.1.5 rapidocr-onnxruntime==1.4.4 onnxruntime==1.21.1 "numpy<2.3" opencv-python==4.12.0.88
+        pillow==13.0.0 fastapi==0.165.0 "uvicorn[standard]==0.55.0" python-multipart==0.0.34)
+  PIP_ONLY_BINARY=":all:"; export PIP_ONLY_BINARY
+fi
+case "${1:-}" in
+  --rapidocr3) IMPORTS="onnxruntime, numpy, rapidocr" ;;
+  --rapidocr-api) IMPORTS="onnxruntime, numpy, rapidocr_onnxruntime, fastapi, uvicorn, PIL, multipart" ;;
+  *) IMPORTS="onnxruntime, numpy, onnx, PIL, yaml, selenium" ;;
+esac
 STAMP="$VENV/.ocrkit-pins"
 
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "${PINS[*]}" ]; then
@@ -37,6 +55,6 @@ log "creating ${VENV#$PWD/} (${PINS[*]})"
 mkdir -p "$(dirname "$VENV")"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}"
-"$VENV/bin/python" -c "import onnxruntime, numpy, $([ "${1:-}" = "--rapidocr3" ] && echo rapidocr || echo onnx, PIL, yaml)"
+"$VENV/bin/python" -c "import $IMPORTS"
 echo "${PINS[*]}" > "$STAMP"
 log "done"

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import OCRCore
+import VenvPython
 import XCTest
 @testable import OCRInference
 
@@ -11,8 +12,7 @@ import XCTest
 /// venv's OpenCV 4.12 crops byte for byte as Imaging's 4.6, so they differ only by float rounding).
 /// A missing venv fails the test, never skips it.
 final class PagePipelineRapidOCRTests: XCTestCase {
-    static let python = Fixtures.packageRoot + "/.deps/pyvenv/bin/python"
-    static let script = Fixtures.packageRoot + "/Tests/OCRInferenceTests/Python/rapidocr_pages.py"
+    static let script = "Tests/OCRInferenceTests/Python/rapidocr_pages.py"
 
     struct Reference: Decodable {
         struct Line: Decodable {
@@ -25,23 +25,7 @@ final class PagePipelineRapidOCRTests: XCTestCase {
     }
 
     func rapidOCR(_ paths: [String]) throws -> Reference {
-        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
-            throw InferenceError(.fileNotFound, "no test venv at \(Self.python): run scripts/test-venv.sh")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [Self.script] + paths
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw InferenceError(.runtime, "rapidocr_pages.py failed (\(process.terminationStatus)); is rapidocr-onnxruntime in the venv "
-                                 + "(scripts/test-venv.sh)? " + String(decoding: errors.suffix(2000), as: UTF8.self))
-        }
+        let data = try VenvPython.run(Self.script, paths, hint: "is rapidocr-onnxruntime in the venv (scripts/test-venv.sh)?")
         return try JSONDecoder().decode(Reference.self, from: data)
     }
 

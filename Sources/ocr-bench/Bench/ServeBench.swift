@@ -7,7 +7,8 @@ import OCRServe
 /// round-robin until `--requests` have been answered; it prints requests/s, p50/p99 latency,
 /// failures by status and the server's resident memory (`--pid`) before and after. The server is
 /// started by the caller (with batching on or off in its config), so both sides are measured as
-/// deployed; run nothing else on the machine while it measures.
+/// deployed; run nothing else on the machine while it measures. `--rapidocr-api` sends the body
+/// RapidOCR's own HTTP service expects instead (scripts/bench-serve.sh's side by side).
 struct ServeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -19,6 +20,8 @@ struct ServeBench: ParsableCommand {
     @Option(help: "The server's port.") var port = 18080
     @Option(help: "/ocr (raw bytes) or /predict/ocr_system (PaddleOCR's JSON, one image per request).") var route = "/ocr"
     @Option(parsing: .upToNextOption, help: "Concurrent clients, one run each.") var concurrency = [1, 8, 32]
+    @Flag(help: "Load RapidOCR's rapidocr_api service instead: POST /ocr, multipart/form-data with the page as part `image_file`.")
+    var rapidocrApi = false
     @Option(help: "Requests answered per run.") var requests = 200
     @Option(help: "Requests per client before timing starts (warm-up, not counted).") var warmup = 2
     @Option(help: "The server's process id, for its resident memory (/proc/PID/status).") var pid: Int32?
@@ -40,17 +43,30 @@ struct ServeBench: ParsableCommand {
         guard !pages.isEmpty else { throw ValidationError("name at least one page image") }
         guard requests >= 1, concurrency.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--requests and --concurrency must be positive") }
         guard ["/ocr", "/predict/ocr_system", "/predict/ppocr"].contains(route) else { throw ValidationError("--route: /ocr or /predict/ocr_system") }
+        guard !rapidocrApi || route == "/ocr" else { throw ValidationError("--rapidocr-api posts to /ocr: leave --route out") }
+    }
+
+    /// The request body for one page file and its Content-Type.
+    func body(_ data: Data, path: String) throws -> ([UInt8], String) {
+        if rapidocrApi {
+            // rapidocr_api's `image_file: UploadFile` form field.
+            let boundary = "ocrkit-bench-boundary-7d1f"
+            let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"\((path as NSString).lastPathComponent)\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n"
+            return (Array(head.utf8) + Array(data) + Array("\r\n--\(boundary)--\r\n".utf8), "multipart/form-data; boundary=\(boundary)")
+        }
+        if route == "/ocr" { return (Array(data), "application/octet-stream") }
+        let json = try JSONSerialization.data(withJSONObject: ["images": [data.base64EncodedString()]])
+        return (Array(json), "application/json")
     }
 
     func run() throws {
-        let bodies = try pages.map { path -> [UInt8] in
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard route != "/ocr" else { return Array(data) }
-            return Array(try JSONSerialization.data(withJSONObject: ["images": [data.base64EncodedString()]]))
-        }
-        let headers = route == "/ocr" ? [("Content-Type", "application/octet-stream")] : [("Content-Type", "application/json")]
+        let prepared = try pages.map { path in try body(try Data(contentsOf: URL(fileURLWithPath: path)), path: path) }
+        let bodies = prepared.map(\.0)
+        let headers = [("Content-Type", prepared[0].1)]
         var runs = [Run]()
-        print("ocr-bench serve: \(pages.count) pages to http://\(host):\(port)\(route), \(requests) requests per run")
+        print("ocr-bench serve: \(pages.count) pages to http://\(host):\(port)\(route)\(rapidocrApi ? " (rapidocr_api multipart)" : ""), "
+              + "\(requests) requests per run")
         for clients in concurrency {
             let before = pid.map { ProcessStats.residentMiB(pid: $0) }
             let run = try load(clients: clients, bodies: bodies, headers: headers)

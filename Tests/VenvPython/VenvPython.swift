@@ -1,0 +1,46 @@
+import Foundation
+
+/// Runs a script with the Python of the test venv (.deps/pyvenv, made by scripts/test-venv.sh):
+/// one way for every test target that checks OCRKit against a Python reference (RapidOCR's page
+/// pipeline, the browser test of `ocr serve`'s page). A missing venv or a failing script is an
+/// error naming what to run, so the calling test fails instead of skipping.
+public enum VenvPython {
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    public static let python = packageRoot + "/.deps/pyvenv/bin/python"
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Runs `script` (a path from the package root, or absolute) with `arguments` and returns its
+    /// standard output. Throws when the venv is missing or the script exits non-zero; the error
+    /// carries the end of its standard error and `hint` (what the user should check).
+    public static func run(_ script: String, _ arguments: [String], environment: [String: String] = [:], hint: String = "") throws -> Data {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw Failure(description: "no test venv at \(python): run scripts/test-venv.sh")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script.hasPrefix("/") ? script : packageRoot + "/" + script] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // stderr goes to a file: two pipes read one after the other could block the child.
+        let errorPath = NSTemporaryDirectory() + "ocrkit-venv-stderr-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errors = FileManager.default.contents(atPath: errorPath) ?? Data()
+        guard process.terminationStatus == 0 else {
+            let name = (script as NSString).lastPathComponent
+            throw Failure(description: "\(name) failed (exit \(process.terminationStatus))\(hint.isEmpty ? "" : "; " + hint): "
+                          + String(decoding: errors.suffix(3000), as: UTF8.self))
+        }
+        return data
+    }
+}
