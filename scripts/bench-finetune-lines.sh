@@ -8,6 +8,8 @@
 #   scratch   the demo's CRNN from nothing        (configs/bench/finetune_lines_crnn.yml)
 #   base      the CRNN fine-tuned from OCRKit's general base (FT_BASE; left out when missing)
 #   ppocrv4   PP-OCRv4 fine-tuned from PaddleOCR's file (configs/bench/finetune_lines.yml)
+#   zeroshot6 PP-OCRv6 small's recogniser imported, no training (when .deps/models has it)
+#   ppocrv6   PP-OCRv6 small fine-tuned (configs/bench/finetune_lines_v6.yml; not in the default FT_RUNS)
 # Prints line accuracy per face, then character recall per class (letters, digits,
 # punctuation/symbols), each per column.
 #   FT_MINUTES=30   training budget per run         FT_RUNS="scratch base ppocrv4"
@@ -30,6 +32,8 @@ BIN=${FT_BIN:-.build/release}
 PPOCR=configs/bench/finetune_lines.yml
 CRNN=configs/bench/finetune_lines_crnn.yml
 ONNX=.deps/models/ch_PP-OCRv4_rec_infer.onnx
+PPOCR6=configs/bench/finetune_lines_v6.yml
+ONNX6=.deps/models/PP-OCRv6_rec_small.onnx
 log() { printf '\033[1mbench-finetune-lines:\033[0m %s\n' "$*"; }
 # Overrides name absolute paths: relative ones would be taken from the config's folder.
 absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
@@ -51,7 +55,7 @@ if [ ! -f "$EVAL/labels.txt" ]; then
     --per-face "$PER_FACE" --seed 2027 --out "$EVAL"
 fi
 eval_data=(-o "Eval.dataset.data_dir=$(absolute "$EVAL")" "Eval.dataset.label_file_list=[$(absolute "$EVAL")/labels.txt]")
-# PP-OCRv4's width, for the zeroshot and ppocrv4 columns alike.
+# PP-OCRv4's and v6's width, for the zeroshot and fine-tuned columns alike.
 ppocr_width=("Train.dataset.transforms.0.RecResizeImg.image_shape=[3,48,${FT_WIDTH:-640}]"
              "Eval.dataset.transforms.1.RecResizeImg.image_shape=[3,48,${FT_WIDTH:-640}]")
 train_data=("Train.dataset.corpus=$(absolute "$lines")")
@@ -67,6 +71,14 @@ else
   "$BIN/ocr-train" import "$ONNX" -c "$PPOCR" --out "$OUT/zeroshot/ppocrv4.h5"
   "$BIN/ocr-eval" -c "$PPOCR" "${eval_data[@]}" "${ppocr_width[@]}" --checkpoint "$OUT/zeroshot/ppocrv4.h5" --out "$OUT/zeroshot/eval"
   columns="zeroshot"
+fi
+# Zero-shot PP-OCRv6 small, the strongest start on offer.
+if [ -f "$ONNX6" ]; then
+  log "zeroshot6: $ONNX6, no training"
+  mkdir -p "$OUT/zeroshot6"
+  "$BIN/ocr-train" import "$ONNX6" -c "$PPOCR6" --out "$OUT/zeroshot6/ppocrv6.h5"
+  "$BIN/ocr-eval" -c "$PPOCR6" "${eval_data[@]}" "${ppocr_width[@]}" --checkpoint "$OUT/zeroshot6/ppocrv6.h5" --out "$OUT/zeroshot6/eval"
+  columns="$columns zeroshot6"
 fi
 
 for run in $RUNS; do
@@ -88,7 +100,12 @@ for run in $RUNS; do
       config=$PPOCR
       args+=("Global.pretrained_model=$(absolute "$ONNX")" "${ppocr_width[@]}")
       eval_width=("${ppocr_width[1]}") ;;
-    *) echo "bench-finetune-lines: unknown run '$run' in FT_RUNS (scratch, base, ppocrv4)" >&2; exit 1 ;;
+    ppocrv6)
+      # The same from PP-OCRv6 small's file (the rapidocr 3.10.0 wheel; scripts/setup.sh).
+      config=$PPOCR6
+      args+=("Global.pretrained_model=$(absolute "$ONNX6")" "${ppocr_width[@]}")
+      eval_width=("${ppocr_width[1]}") ;;
+    *) echo "bench-finetune-lines: unknown run '$run' in FT_RUNS (scratch, base, ppocrv4, ppocrv6)" >&2; exit 1 ;;
   esac
   log "$run: ${MINUTES} minutes of training ($config)"
   "$BIN/ocr-train" -c "$config" -o "${args[@]}" "${eval_data[@]:1}"
