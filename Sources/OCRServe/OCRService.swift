@@ -223,13 +223,33 @@ public final class OCRService: Sendable {
 
     /// SIGHUP reloads the configured model folder (as POST /admin/reload without a body), the
     /// report going to the log. Cancel the returned source to stop listening.
-    public func reloadOnHangup() -> DispatchSourceSignal {
-        signal(SIGHUP, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+    ///
+    /// Not a dispatch signal source: on Linux that needs SIGHUP ignored, and the kernel drops an
+    /// ignored process-directed signal unless the main thread happens to block it - it worked
+    /// alone in a test and was lost after other tests had run. A real handler writes a byte to a
+    /// pipe (async-signal-safe) and a read source on the pipe starts the reload.
+    public func reloadOnHangup() -> DispatchSourceRead {
+        var fds: [Int32] = [-1, -1]
+        precondition(pipe(&fds) == 0, "pipe: \(String(cString: strerror(errno)))")
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        hangupWriteEnd = fds[1]
+        signal(SIGHUP, { _ in
+            var byte: UInt8 = 1
+            _ = write(hangupWriteEnd, &byte, 1)
+        })
+        let source = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: .global())
         source.setEventHandler { [self] in
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while Glibc.read(fds[0], &buffer, buffer.count) > 0 {}     // one reload for a burst of signals
             Task {
                 if await reload() == nil { log("[\(PageReader.logTimestamp(Date()))] SIGHUP: a reload is already running") }
             }
+        }
+        source.setCancelHandler {
+            signal(SIGHUP, SIG_IGN)          // a later SIGHUP must not end the server
+            hangupWriteEnd = -1
+            close(fds[0])
+            close(fds[1])
         }
         source.resume()
         return source
@@ -276,3 +296,6 @@ private final class ServiceState: @unchecked Sendable {
         }
     }
 }
+
+/// The SIGHUP handler's pipe (write end): a C signal handler cannot capture, so it reads a global.
+nonisolated(unsafe) private var hangupWriteEnd: Int32 = -1
