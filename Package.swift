@@ -170,7 +170,7 @@ let package = Package(
         // Python/: the page at GET / in headless chromium (Selenium from scripts/test-venv.sh).
         .testTarget(name: "OCRServeTests", dependencies: ["OCRServe", "OCRInference", "OCRData", "OCRCore", "Imaging", "VenvPython"],
                     exclude: ["Python"]),
-        .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference", "OCRRun"], exclude: ["Python"]),
+        .testTarget(name: "OCRExportTests", dependencies: ["OCRExport", "OCRInference", "OCRRun", "OCRTrain"], exclude: ["Python"]),
     ],
     cxxLanguageStandard: .cxx17
 )
