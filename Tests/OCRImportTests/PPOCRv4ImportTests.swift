@@ -19,13 +19,7 @@ final class PPOCRv4ImportTests: XCTestCase {
     }
 
     func importedModel() throws -> (model: any Recognizer, imported: PaddleModelImport.Imported) {
-        try ImportFixtures.requireModel()
-        let run = try config()
-        let imported = try PaddleModelImport.load(ImportFixtures.recModel, architecture: run.architecture, inputShape: run.inputShape)
-        let model = try XCTUnwrap(imported.model as? any Recognizer)
-        try model.load(imported.state, strict: true)
-        model.eval()
-        return (model, imported)
+        try ImportFixtures.importedRecognizer(ImportFixtures.recModel, config: ImportFixtures.recConfig)
     }
 
     /// Probabilities within 1e-4 of onnxruntime's on the original file (logits within 1e-4 of the
@@ -39,24 +33,8 @@ final class PPOCRv4ImportTests: XCTestCase {
         for width in [160, 320, 480] {
             for batch in (width == 320 ? [1, 3, 6] : [1, 3]) {
                 let chosen = Array(lines[(batch == 6 ? 0 : width / 160 - 1)...].prefix(batch))
-                let input = try ImportFixtures.batch(chosen, width: width)
-                let ours = try noGrad { try model(Tensor(input, shape: [batch, 3, 48, width])) }
-                let reference = try ImportFixtures.referenceLogits(model: ImportFixtures.recModel, input: input, batch: batch, width: width)
-                XCTAssertEqual(ours.shape, reference.shape, "3x48x\(width) batch \(batch)")
-                XCTAssertEqual(ours.shape, [batch, width / 8, 6625])
-                let values = try ours.contiguous().toArray(Float.self)
-                let diff = zip(values, reference.values).map { abs($0 - $1) }.max() ?? .infinity
-                let scale = reference.values.map(abs).max() ?? 0
-                // The file's own output: softmax probabilities.
-                let ourProbs = try ours.softmax(dim: 2).contiguous().toArray(Float.self)
-                let refProbs = try Tensor(reference.values, shape: reference.shape).softmax(dim: 2).toArray(Float.self)
-                let probDiff = zip(ourProbs, refProbs).map { abs($0 - $1) }.max() ?? .infinity
-                print("PP-OCRv4 import: 3x48x\(width) batch \(batch): probabilities max |diff| = \(probDiff) (limit 1e-4); "
-                      + "logits max |diff| = \(diff) at max |logit| \(scale) (limit 1e-4 x max(1, max |logit|))")
-                XCTAssertLessThan(probDiff, 1e-4, "3x48x\(width) batch \(batch)")
-                // float32 through ~45 layers: LibTorch and onnxruntime differ by a few 1e-6 relative
-                // (measured 0.7-1.6e-4 absolute at |logit| ~ 44), so the logit limit is relative.
-                XCTAssertLessThan(diff, 1e-4 * max(1, scale), "3x48x\(width) batch \(batch)")
+                try ImportFixtures.assertRecognitionParity(model, file: ImportFixtures.recModel, lines: chosen, width: width,
+                                                           classes: 6625, name: "PP-OCRv4 import")
             }
         }
     }

@@ -16,13 +16,7 @@ final class PPOCRv6ImportTests: XCTestCase {
     static let texts = ["hello", "OCRKit 2026", "The quick brown fox jumps", "Invoice 2026-11-26", "recognition", "Total: 12.50 EUR"]
 
     func importedModel() throws -> (model: any Recognizer, imported: PaddleModelImport.Imported) {
-        try ImportFixtures.requireModel(ImportFixtures.v6RecModel)
-        let run = try RecognitionRunConfig(path: ImportFixtures.v6RecConfig)
-        let imported = try PaddleModelImport.load(ImportFixtures.v6RecModel, architecture: run.architecture, inputShape: run.inputShape)
-        let model = try XCTUnwrap(imported.model as? any Recognizer)
-        try model.load(imported.state, strict: true)
-        model.eval()
-        return (model, imported)
+        try ImportFixtures.importedRecognizer(ImportFixtures.v6RecModel, config: ImportFixtures.v6RecConfig)
     }
 
     /// Probabilities within 1e-4 of onnxruntime's on the original file, batch 1 and 3, widths
@@ -37,21 +31,8 @@ final class PPOCRv6ImportTests: XCTestCase {
         for width in [160, 320, 480] {
             for batch in [1, 3] {
                 let chosen = Array(lines[(width / 160 - 1)...].prefix(batch))
-                let input = try ImportFixtures.batch(chosen, width: width)
-                let ours = try noGrad { try model(Tensor(input, shape: [batch, 3, 48, width])) }
-                let reference = try ImportFixtures.referenceLogits(model: ImportFixtures.v6RecModel, input: input, batch: batch, width: width)
-                XCTAssertEqual(ours.shape, reference.shape, "3x48x\(width) batch \(batch)")
-                XCTAssertEqual(ours.shape, [batch, width / 8, 18710])
-                let values = try ours.contiguous().toArray(Float.self)
-                let diff = zip(values, reference.values).map { abs($0 - $1) }.max() ?? .infinity
-                let scale = reference.values.map(abs).max() ?? 0
-                let ourProbs = try ours.softmax(dim: 2).contiguous().toArray(Float.self)
-                let refProbs = try Tensor(reference.values, shape: reference.shape).softmax(dim: 2).toArray(Float.self)
-                let probDiff = zip(ourProbs, refProbs).map { abs($0 - $1) }.max() ?? .infinity
-                print("PP-OCRv6 small import: 3x48x\(width) batch \(batch): probabilities max |diff| = \(probDiff) (limit 1e-4); "
-                      + "logits max |diff| = \(diff) at max |logit| \(scale) (limit 1e-4 x max(1, max |logit|))")
-                XCTAssertLessThan(probDiff, 1e-4, "3x48x\(width) batch \(batch)")
-                XCTAssertLessThan(diff, 1e-4 * max(1, scale), "3x48x\(width) batch \(batch)")
+                try ImportFixtures.assertRecognitionParity(model, file: ImportFixtures.v6RecModel, lines: chosen, width: width,
+                                                           classes: 18710, name: "PP-OCRv6 small import")
             }
         }
     }
@@ -59,30 +40,8 @@ final class PPOCRv6ImportTests: XCTestCase {
     /// The checkpoint `ocr-train import` writes, scored by ocr-eval's checkpoint path, reads the
     /// same rendered lines as the original file through ocr-eval's ONNX path.
     func testZeroShotEqualityWithTheOriginalFile() throws {
-        try ImportFixtures.requireModel(ImportFixtures.v6RecModel)
-        let dir = try ImportFixtures.scratchDirectory("zeroshot-v6")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = try ImportFixtures.renderLines(ZeroShotEvalTests.words)
-        var labels = ""
-        for (i, line) in lines.enumerated() {
-            try line.image.encoded(as: .png).write(to: URL(fileURLWithPath: dir + "/\(i).png"))
-            labels += "\(i).png\t\(line.text)\n"
-        }
-        try labels.write(toFile: dir + "/labels.txt", atomically: true, encoding: .utf8)
-        let run = try RecognitionRunConfig(path: ImportFixtures.v6RecConfig,
-                                           overrides: ["Eval.dataset.data_dir=\(dir)", "Eval.dataset.label_file_list=[\(dir)/labels.txt]"])
-        let (_, checkpoint) = try PaddleModelImport.checkpoint(ImportFixtures.v6RecModel, config: run.base)
-        try checkpoint.write(to: dir + "/v6.h5")
-        let torch = try CheckpointEvaluation.run(run, checkpoint: dir + "/v6.h5", data: nil, events: { _ in })
-        let onnx = try OnnxEvaluation.run(model: ImportFixtures.v6RecModel, config: run.evalSettings, data: nil, events: { _ in })
-        let (a, b) = (torch.metrics.overall, onnx.metrics.overall)
-        print("PP-OCRv6 small zero-shot on \(lines.count) rendered lines: checkpoint acc \(a.lineAccuracy), onnx acc \(b.lineAccuracy); "
-              + "misread: " + torch.worst.map { "\($0.truth) -> \($0.text)" }.joined(separator: ", "))
-        XCTAssertEqual(a.samples, lines.count)
-        XCTAssertEqual(a.lineAccuracy, b.lineAccuracy)
-        XCTAssertEqual(a.normalizedEditDistance, b.normalizedEditDistance, accuracy: 1e-9)
-        XCTAssertEqual(Set(torch.worst.map { "\($0.truth) -> \($0.text)" }), Set(onnx.worst.map { "\($0.truth) -> \($0.text)" }))
-        XCTAssertGreaterThan(a.lineAccuracy, 0.8, "PP-OCRv6 reads clean rendered lines")
+        try ImportFixtures.assertZeroShotEquality(model: ImportFixtures.v6RecModel, config: ImportFixtures.v6RecConfig,
+                                                  texts: ZeroShotEvalTests.words, name: "PP-OCRv6 small")
     }
 
     /// PP-OCRv6 small det's backbone (PPLCNetV4 small, det layout) imported as the first part of
@@ -122,28 +81,9 @@ final class PPOCRv6ImportTests: XCTestCase {
         try ImportFixtures.requireModel(ImportFixtures.v6RecModel)
         let dir = try ImportFixtures.scratchDirectory("pretrained-v6")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = try ImportFixtures.renderLines(["hello", "OCRKit", "fine tune", "Invoice 42"])
-        var labels = ""
-        for (i, line) in lines.enumerated() {
-            try line.image.encoded(as: .png).write(to: URL(fileURLWithPath: dir + "/\(i).png"))
-            labels += "\(i).png\t\(line.text)\n"
-        }
-        try labels.write(toFile: dir + "/labels.txt", atomically: true, encoding: .utf8)
-        let run = try RecognitionRunConfig(path: ImportFixtures.v6RecConfig, overrides: [
-            "Global.pretrained_model=\(ImportFixtures.v6RecModel)", "Global.max_steps=1", "Global.save_model_dir=\(dir)/run",
-            "Global.eval_batch_step=[0, 1]",
-            "Train.dataset.data_dir=\(dir)", "Train.dataset.label_file_list=[\(dir)/labels.txt]", "Train.loader.batch_size_per_card=2",
-            "Train.loader.num_workers=0",
-            "Eval.dataset.data_dir=\(dir)", "Eval.dataset.label_file_list=[\(dir)/labels.txt]", "Eval.loader.num_workers=0",
-        ])
-        var messages: [String] = [], evaluations: [TrainEvent.Evaluation] = []
-        let trainer = try run.makeTrainer { if case .message(let m) = $0 { messages.append(m) } }
-        _ = try trainer.run { e in
-            if case .message(let m) = e { messages.append(m) }
-            if case .evaluation(let ev) = e { evaluations.append(ev) }
-        }
-        let text = messages.joined(separator: "\n")
-        print(text)
+        try ImportFixtures.writeLabelledLines(["hello", "OCRKit", "fine tune", "Invoice 42"], to: dir)
+        let run = try ImportFixtures.fineTuneRun(config: ImportFixtures.v6RecConfig, model: ImportFixtures.v6RecModel, dir: dir, steps: 1, batch: 2)
+        let (text, evaluations) = try ImportFixtures.recordingEvents { record in _ = try run.makeTrainer(events: record).run(events: record) }
         XCTAssertTrue(text.contains("imported \(ImportFixtures.v6RecModel)"), text)
         XCTAssertTrue(text.contains("head/fc/weight: kept 96 of 96 class rows, 0 new characters start fresh"), text)
         let last = try XCTUnwrap(evaluations.last)

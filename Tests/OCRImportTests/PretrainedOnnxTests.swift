@@ -11,28 +11,9 @@ final class PretrainedOnnxTests: XCTestCase {
         try ImportFixtures.requireModel()
         let dir = try ImportFixtures.scratchDirectory("pretrained")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = try ImportFixtures.renderLines(["hello", "OCRKit", "fine tune", "Invoice 42"])
-        var labels = ""
-        for (i, line) in lines.enumerated() {
-            try line.image.encoded(as: .png).write(to: URL(fileURLWithPath: dir + "/\(i).png"))
-            labels += "\(i).png\t\(line.text)\n"
-        }
-        try labels.write(toFile: dir + "/labels.txt", atomically: true, encoding: .utf8)
-        let run = try RecognitionRunConfig(path: ImportFixtures.recConfig, overrides: [
-            "Global.pretrained_model=\(ImportFixtures.recModel)", "Global.max_steps=1", "Global.save_model_dir=\(dir)/run",
-            "Global.eval_batch_step=[0, 1]",
-            "Train.dataset.data_dir=\(dir)", "Train.dataset.label_file_list=[\(dir)/labels.txt]", "Train.loader.batch_size_per_card=2",
-            "Train.loader.num_workers=0",
-            "Eval.dataset.data_dir=\(dir)", "Eval.dataset.label_file_list=[\(dir)/labels.txt]", "Eval.loader.num_workers=0",
-        ])
-        var messages: [String] = [], evaluations: [TrainEvent.Evaluation] = []
-        let trainer = try run.makeTrainer { if case .message(let m) = $0 { messages.append(m) } }
-        _ = try trainer.run { e in
-            if case .message(let m) = e { messages.append(m) }
-            if case .evaluation(let ev) = e { evaluations.append(ev) }
-        }
-        let text = messages.joined(separator: "\n")
-        print(text)
+        try ImportFixtures.writeLabelledLines(["hello", "OCRKit", "fine tune", "Invoice 42"], to: dir)
+        let run = try ImportFixtures.fineTuneRun(config: ImportFixtures.recConfig, model: ImportFixtures.recModel, dir: dir, steps: 1, batch: 2)
+        let (text, evaluations) = try ImportFixtures.recordingEvents { record in _ = try run.makeTrainer(events: record).run(events: record) }
         XCTAssertTrue(text.contains("imported \(ImportFixtures.recModel): 234 tensors"), text)
         XCTAssertTrue(text.contains("head/fc/weight: kept 96 of 96 class rows, 0 new characters start fresh"), text)
         XCTAssertTrue(text.contains("pretrained \(ImportFixtures.recModel): loaded"), text)
@@ -54,14 +35,7 @@ final class PretrainedOnnxTests: XCTestCase {
             "Global.eval_batch_step=[0, 1]", "Train.loader.batch_size_per_card=2", "Train.loader.num_workers=0",
             "Eval.loader.num_workers=0",
         ])
-        var messages: [String] = [], evaluations: [TrainEvent.Evaluation] = []
-        let trainer = try run.makeTrainer { if case .message(let m) = $0 { messages.append(m) } }
-        _ = try trainer.run { e in
-            if case .message(let m) = e { messages.append(m) }
-            if case .evaluation(let ev) = e { evaluations.append(ev) }
-        }
-        let text = messages.joined(separator: "\n")
-        print(text)
+        let (text, evaluations) = try ImportFixtures.recordingEvents { record in _ = try run.makeTrainer(events: record).run(events: record) }
         XCTAssertTrue(text.contains("imported \(DetImportTests.detModel): 234 tensors"), text)
         XCTAssertTrue(text.contains("head/thresh: not in the file, initialised fresh (training only)"), text)
         XCTAssertTrue(text.contains("pretrained \(DetImportTests.detModel): loaded"), text)

@@ -20,20 +20,8 @@ final class RecRoundTripTests: XCTestCase {
         try ImportFixtures.requireModel()
         let dir = try ImportFixtures.scratchDirectory("roundtrip")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = try ImportFixtures.renderLines(Self.texts)
-        var labels = ""
-        for (i, line) in lines.enumerated() {
-            try line.image.encoded(as: .png).write(to: URL(fileURLWithPath: dir + "/\(i).png"))
-            labels += "\(i).png\t\(line.text)\n"
-        }
-        try labels.write(toFile: dir + "/labels.txt", atomically: true, encoding: .utf8)
-        let run = try RecognitionRunConfig(path: ImportFixtures.recConfig, overrides: [
-            "Global.pretrained_model=\(ImportFixtures.recModel)", "Global.max_steps=2", "Global.save_model_dir=\(dir)/run",
-            "Global.eval_batch_step=[0, 2]",
-            "Train.dataset.data_dir=\(dir)", "Train.dataset.label_file_list=[\(dir)/labels.txt]", "Train.loader.batch_size_per_card=4",
-            "Train.loader.num_workers=0",
-            "Eval.dataset.data_dir=\(dir)", "Eval.dataset.label_file_list=[\(dir)/labels.txt]", "Eval.loader.num_workers=0",
-        ])
+        let lines = try ImportFixtures.writeLabelledLines(Self.texts, to: dir)
+        let run = try ImportFixtures.fineTuneRun(config: ImportFixtures.recConfig, model: ImportFixtures.recModel, dir: dir, steps: 2, batch: 4)
         _ = try run.makeTrainer { _ in }.run { _ in }
         let checkpoint = dir + "/run/latest.h5"
         XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint))
