@@ -60,26 +60,26 @@ ppocr_width=("Train.dataset.transforms.0.RecResizeImg.image_shape=[3,48,${FT_WID
              "Eval.dataset.transforms.1.RecResizeImg.image_shape=[3,48,${FT_WIDTH:-640}]")
 train_data=("Train.dataset.corpus=$(absolute "$lines")")
 
+# PaddleOCR's recognisers a column can start from: their files and configs.
+declare -A PADDLE_ONNX=([ppocrv4]=$ONNX [ppocrv6]=$ONNX6) PADDLE_CONFIG=([ppocrv4]=$PPOCR [ppocrv6]=$PPOCR6)
+# zeroshot COLUMN START: START's file as it is, imported (the checkpoint keeps the file's charset).
+zeroshot() {
+  local column=$1 onnx=${PADDLE_ONNX[$2]} config=${PADDLE_CONFIG[$2]}
+  log "$column: $onnx, no training"
+  mkdir -p "$OUT/$column"
+  "$BIN/ocr-train" import "$onnx" -c "$config" --out "$OUT/$column/$2.h5"
+  "$BIN/ocr-eval" -c "$config" "${eval_data[@]}" "${ppocr_width[@]}" --checkpoint "$OUT/$column/$2.h5" --out "$OUT/$column/eval"
+  columns="$columns $column"
+}
 columns=""
-# Zero-shot: PaddleOCR's file as it is, imported (the checkpoint keeps the file's charset).
 if [ ! -f "$ONNX" ]; then
   log "$ONNX is missing - run scripts/setup.sh; the zeroshot and ppocrv4 columns are left out"
   RUNS=${RUNS//ppocrv4/}
 else
-  log "zeroshot: $ONNX, no training"
-  mkdir -p "$OUT/zeroshot"
-  "$BIN/ocr-train" import "$ONNX" -c "$PPOCR" --out "$OUT/zeroshot/ppocrv4.h5"
-  "$BIN/ocr-eval" -c "$PPOCR" "${eval_data[@]}" "${ppocr_width[@]}" --checkpoint "$OUT/zeroshot/ppocrv4.h5" --out "$OUT/zeroshot/eval"
-  columns="zeroshot"
+  zeroshot zeroshot ppocrv4
 fi
-# Zero-shot PP-OCRv6 small, the strongest start on offer.
-if [ -f "$ONNX6" ]; then
-  log "zeroshot6: $ONNX6, no training"
-  mkdir -p "$OUT/zeroshot6"
-  "$BIN/ocr-train" import "$ONNX6" -c "$PPOCR6" --out "$OUT/zeroshot6/ppocrv6.h5"
-  "$BIN/ocr-eval" -c "$PPOCR6" "${eval_data[@]}" "${ppocr_width[@]}" --checkpoint "$OUT/zeroshot6/ppocrv6.h5" --out "$OUT/zeroshot6/eval"
-  columns="$columns zeroshot6"
-fi
+# PP-OCRv6 small, the strongest start on offer.
+[ ! -f "$ONNX6" ] || zeroshot zeroshot6 ppocrv6
 
 for run in $RUNS; do
   args=("Global.save_model_dir=$OUT/$run" "Global.train_minutes=$MINUTES" "Global.threads=${FT_THREADS:-2}" "${train_data[@]}")
@@ -95,15 +95,10 @@ for run in $RUNS; do
       # Every layer starts from the base; the output rows of shared characters are kept.
       config=$CRNN
       args+=("Global.pretrained_model=$BASE" "Optimizer.lr.learning_rate=0.001" "Optimizer.lr.warmup_steps=50") ;;
-    ppocrv4)
+    ppocrv4|ppocrv6)
       # Every layer starts from PaddleOCR's file; the head keeps the rows of en_ascii's characters.
-      config=$PPOCR
-      args+=("Global.pretrained_model=$(absolute "$ONNX")" "${ppocr_width[@]}")
-      eval_width=("${ppocr_width[1]}") ;;
-    ppocrv6)
-      # The same from PP-OCRv6 small's file (the rapidocr 3.10.0 wheel; scripts/setup.sh).
-      config=$PPOCR6
-      args+=("Global.pretrained_model=$(absolute "$ONNX6")" "${ppocr_width[@]}")
+      config=${PADDLE_CONFIG[$run]}
+      args+=("Global.pretrained_model=$(absolute "${PADDLE_ONNX[$run]}")" "${ppocr_width[@]}")
       eval_width=("${ppocr_width[1]}") ;;
     *) echo "bench-finetune-lines: unknown run '$run' in FT_RUNS (scratch, base, ppocrv4, ppocrv6)" >&2; exit 1 ;;
   esac
