@@ -112,12 +112,9 @@ struct Routes: Sendable {
             let (models, deadline) = try begin()
             let r = try await service.read(data, name: "image", models: models, deadline: deadline)
             log = Self.summary([r])
-            let t = r.page.timings
-            let ms = { (s: Double) in (s * 1e5).rounded() / 100 }
             return JSONResponse.make(OCRResponse(
                 results: r.page.lines, width: r.width, height: r.height, detected: r.page.detected,
-                timings: ["decode_ms": ms(r.decode), "queue_ms": ms(r.queue), "det_ms": ms(t.det), "cls_ms": ms(t.cls),
-                          "rec_wait_ms": ms(r.recWait), "rec_ms": ms(t.rec), "total_ms": ms(r.total)],
+                timings: Dictionary(uniqueKeysWithValues: r.stages.map { ($0.name + "_ms", ($0.seconds * 1e5).rounded() / 100) }),
                 generation: models.generation))
         }
     }
