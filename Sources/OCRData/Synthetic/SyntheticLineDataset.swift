@@ -107,8 +107,11 @@ public final class SyntheticLineDataset: LineDataset, @unchecked Sendable {
     /// draws its text while choosing, so nil.
     public func textLength(at index: Int, seed: UInt64) -> Int? {
         guard case .lines = corpus.mode, index >= 0, index < count else { return nil }
-        return corpus.units[Int(drawable[index % drawable.count])].count
+        return corpus.units[lineUnit(index)].count
     }
+
+    /// Lines mode: the corpus line sample `index` draws (what `choose` renders).
+    private func lineUnit(_ index: Int) -> Int { Int(drawable[index % drawable.count]) }
 
     public func sample(at index: Int, seed: UInt64) throws -> LineSample {
         let line = try self.line(at: index, seed: seed)
@@ -142,7 +145,7 @@ public final class SyntheticLineDataset: LineDataset, @unchecked Sendable {
     private func choose(_ i: Int, random: inout SynthRandom) -> (String, Int) {
         switch corpus.mode {
         case .lines:
-            let unit = Int(drawable[i % drawable.count])
+            let unit = lineUnit(i)
             let candidates = index.fonts(of: unit)
             return (corpus.units[unit], candidates[random.int(below: candidates.count)])
         case .words:
