@@ -41,10 +41,7 @@ public struct PageEvaluation: Sendable {
             endToEnd.merge(page.endToEnd)
             pageEdits += page.edits
             pageCharacters += page.characters
-            seconds.det += page.timings.det
-            seconds.cls += page.timings.cls
-            seconds.rec += page.timings.rec
-            seconds.total += page.timings.total
+            seconds += page.timings
         }
     }
 

@@ -57,6 +57,14 @@ public struct PageReader: Sendable {
             (self.det, self.cls, self.rec, self.total) = (det, cls, rec, total)
         }
 
+        /// Adds another page's times, stage by stage (sums over pages).
+        public static func += (a: inout Timings, b: Timings) {
+            a.det += b.det
+            a.cls += b.cls
+            a.rec += b.rec
+            a.total += b.total
+        }
+
         /// `[2026-12-03 18:00:00] det: 12.34ms`, one line per stage (UTC time stamps).
         public func logLines(at date: Date = Date()) -> [String] {
             let stamp = PageReader.logTimestamp(date)

@@ -70,10 +70,7 @@ struct PipelineBench: ParsableCommand {
         for _ in 0..<rounds {
             for image in images {
                 let page = try reader.read(image)
-                stage.det += page.timings.det
-                stage.cls += page.timings.cls
-                stage.rec += page.timings.rec
-                stage.total += page.timings.total
+                stage += page.timings
                 lines += page.lines.count
             }
         }
