@@ -27,8 +27,6 @@ public struct HealthSample: Sendable {
         /// Up to 5 expected texts that were not read.
         public var missing: [String]
         public var seconds: Double
-
-        enum CodingKeys: String, CodingKey { case passed, accuracy, required, lines, read, missing, seconds }
     }
 
     public let file: String
