@@ -36,13 +36,13 @@ public final class ClassificationExport: ExportKind {
     /// The lines `samples` reads.
     public func loader(modelAt path: String, for use: ExportDataUse, data: [String]?) throws -> LineLoader {
         let info = try ClassificationModelInfo(session: InferenceSession(path: path))
-        return try OnnxClassification.loader(for: info, section: section(for: use, data: data), seed: config.global.seed &+ 1,
+        return try OnnxClassification.loader(for: info, section: section(for: use, data: data), seed: config.global.evalSeed,
                                              issuePolicy: config.global.dataIssuePolicy)
     }
 
     public func score(modelAt path: String, data: [String]?) throws -> ExportScore {
         let result = try OnnxClassification.run(model: path, section: section(for: .evaluation, data: data),
-                                                threads: config.global.threads, seed: config.global.seed &+ 1)
+                                                threads: config.global.threads, seed: config.global.evalSeed)
         return ExportScore(value: result.accuracy, samples: result.samples, notScored: result.notScored.count)
     }
 

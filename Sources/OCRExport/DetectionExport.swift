@@ -99,6 +99,6 @@ public final class DetectionExport: ExportKind {
         section.dataset.transforms = transforms
         section = section.evaluating
         section.loader.batchSize = 1                      // pages resized to their own sizes do not stack
-        return (try config.makeLoader(section, seed: config.global.seed &+ 1), session)
+        return (try config.makeLoader(section, seed: config.global.evalSeed), session)
     }
 }

@@ -31,7 +31,7 @@ public enum CheckpointEvaluation {
             throw TrainError("the config has no Eval section: give --data LABELS_OR_H5")
         }
         let section = (try data.map { try EvalData.section(for: $0, like: base) } ?? base).evaluating
-        let loader = try run.makeLoader(section, charset: charset, seed: run.global.seed &+ 1)
+        let loader = try run.makeLoader(section, charset: charset, seed: run.global.evalSeed)
         events(.message("evaluating \(checkpoint) on:\n" + EvalData.describe(loader)))
         let stream = LineBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)

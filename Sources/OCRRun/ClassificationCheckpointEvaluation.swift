@@ -28,7 +28,7 @@ public enum ClassificationCheckpointEvaluation {
             throw TrainError("the config has no Eval section: give --data LABELS (path<TAB>label)")
         }
         let section = try data.map { try EvalData.section(for: $0, like: base) } ?? base.evaluating
-        let loader = try run.makeLoader(section, seed: run.global.seed &+ 1)
+        let loader = try run.makeLoader(section, seed: run.global.evalSeed)
         events(.message("evaluating \(checkpoint) (classifier, labels \(run.labels.labels), input \(run.inputShape)) on:\n"
                         + EvalData.describe(loader)))
         let stream = LineBatchStream(loader)

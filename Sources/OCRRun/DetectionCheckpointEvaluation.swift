@@ -21,7 +21,7 @@ public enum DetectionCheckpointEvaluation {
             throw TrainError("the config has no Eval section: give --data LABELS (det label files)")
         }
         let section = try data.map { try EvalData.section(for: $0, like: base) } ?? base.evaluating
-        let loader = try run.makeLoader(section, seed: run.global.seed &+ 1)
+        let loader = try run.makeLoader(section, seed: run.global.evalSeed)
         events(.message("evaluating \(checkpoint) (detector \(model.kind)) on:\n" + EvalData.describe(loader)))
         let stream = DetectionBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)

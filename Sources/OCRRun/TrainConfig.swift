@@ -36,6 +36,9 @@ public struct GlobalConfig: Decodable, Sendable {
     public var maxTextLength = 25
     /// Seeds LibTorch, data order, augmentation and synthetic rendering.
     public var seed: UInt64 = 42
+    /// The evaluation loader's seed: training's loader takes `seed`, evaluation's the next one, so
+    /// in-training evaluation, `ocr-eval`, `--pipeline` and the export gates see the same pages.
+    public var evalSeed: UInt64 { seed &+ 1 }
     /// LibTorch intra-op threads.
     public var threads = 2
     /// Keep an exponential moving average of the weights with this decay (nil: off); evaluation and

@@ -11,7 +11,7 @@ extension ClassificationRunConfig {
         events(.message("train data:\n" + EvalData.describe(trainLoader)))
         var evalSource: (any BatchSource<LineBatch>)?
         if let eval {
-            let evalLoader = try makeLoader(eval.evaluating, seed: global.seed &+ 1)
+            let evalLoader = try makeLoader(eval.evaluating, seed: global.evalSeed)
             events(.message("eval data:\n" + EvalData.describe(evalLoader)))
             evalSource = LineBatchStream(evalLoader)
         }

@@ -12,7 +12,7 @@ extension DetectionRunConfig {
         events(.message("train data:\n" + EvalData.describe(trainLoader)))
         var evalSource: (any BatchSource<DetectionBatch>)?
         if let eval {
-            let evalLoader = try makeLoader(eval.evaluating, seed: global.seed &+ 1)
+            let evalLoader = try makeLoader(eval.evaluating, seed: global.evalSeed)
             events(.message("eval data:\n" + EvalData.describe(evalLoader)))
             evalSource = DetectionBatchStream(evalLoader)
         }

@@ -18,7 +18,7 @@ extension RecognitionRunConfig {
         var evalSource: (any BatchSource<LineBatch>)?
         if let eval {
             // Evaluation reads every line once and leaves out (and lists) what it cannot read.
-            let evalLoader = try makeLoader(eval.evaluating, charset: charset, seed: global.seed &+ 1)
+            let evalLoader = try makeLoader(eval.evaluating, charset: charset, seed: global.evalSeed)
             events(.message("eval data:\n" + EvalData.describe(evalLoader)))
             evalSource = LineBatchStream(evalLoader)
         }

@@ -109,7 +109,7 @@ struct OCREvalCommand: ParsableCommand {
                 }
                 let s = run.resolved(try given.map { try EvalData.section(for: $0, like: section) } ?? section)
                 result = try OnnxClassification.run(model: checkpoint, section: s, threads: run.global.threads,
-                                                    seed: run.global.seed &+ 1, events: printer.handle)
+                                                    seed: run.global.evalSeed, events: printer.handle)
             } else {
                 result = try ClassificationCheckpointEvaluation.run(run, checkpoint: checkpoint, data: given, useEMA: ema,
                                                                     worstImages: worst, events: printer.handle)
@@ -145,7 +145,7 @@ struct OCREvalCommand: ParsableCommand {
             }
             let s = try data.isEmpty ? section.evaluating : EvalData.section(for: data, like: section)
             // The loader ocr-eval's checkpoint evaluation uses: the same pages (rendered ones included).
-            let loader = try run.makeLoader(s, seed: run.global.seed &+ 1)
+            let loader = try run.makeLoader(s, seed: run.global.evalSeed)
             guard let reporting = loader.source as? any DetectionSource & DataReporting else {
                 throw TrainError("the Eval source does not report what it leaves out")
             }

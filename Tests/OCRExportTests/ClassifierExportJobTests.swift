@@ -133,7 +133,7 @@ final class ClassifierExportJobTests: XCTestCase {
 
     /// The classifier's accuracy in LibTorch on the Eval section, as training evaluates it.
     func libTorchAccuracy() throws -> Double {
-        let loader = try config.makeLoader(config.eval!.evaluating, seed: config.global.seed &+ 1)
+        let loader = try config.makeLoader(config.eval!.evaluating, seed: config.global.evalSeed)
         let stream = LineBatchStream(loader)
         try stream.start(epoch: 0, skipping: 0)
         defer { stream.close() }
