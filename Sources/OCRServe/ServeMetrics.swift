@@ -16,8 +16,6 @@ public final class ServeMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     private let queue: Meter
-    /// The series without dimensions, made once (a line's confidence is recorded per line read).
-    private let batchCrops: Recorder, lineConfidence: Recorder
     private let modelGauges = ModelGauges()
 
     public init() {
@@ -30,8 +28,6 @@ public final class ServeMetrics: Sendable {
                                          "ocr_line_confidence": [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1]]
         self.factory = factory
         queue = Meter(label: "ocr_queue_depth", factory: factory)
-        batchCrops = Recorder(label: "ocr_rec_batch_crops", dimensions: [], aggregate: true, factory: factory)
-        lineConfidence = Recorder(label: "ocr_line_confidence", dimensions: [], aggregate: true, factory: factory)
     }
 
     func request(route: String, status: Int, seconds: Double) {
@@ -50,11 +46,11 @@ public final class ServeMetrics: Sendable {
     func queueDepth(_ depth: Int) { queue.set(Double(depth)) }
 
     func batch(crops: Int) {
-        batchCrops.record(crops)
+        Recorder(label: "ocr_rec_batch_crops", dimensions: [], aggregate: true, factory: factory).record(crops)
     }
 
     func confidence(_ value: Float) {
-        lineConfidence.record(Double(value))
+        Recorder(label: "ocr_line_confidence", dimensions: [], aggregate: true, factory: factory).record(Double(value))
     }
 
     func reload(switched: Bool) {
