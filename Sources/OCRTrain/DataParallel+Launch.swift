@@ -47,9 +47,9 @@ extension DataParallel {
 /// (torchrun's environment, agent store), and waits. When one fails the others are stopped and the
 /// error names the rank that failed first - the one killed by a signal if any was.
 public enum DataParallelLauncher {
-    /// The workers' arguments: ours without `--nproc`, plus `-o Global.threads=threads` unless
-    /// the overrides already set it (LibTorch threads are per rank: cores / N by default).
-    public static func workerArguments(_ arguments: [String], threads: Int) -> [String] {
+    /// The workers' arguments: ours without `--nproc`, plus the layout's overrides (threads per
+    /// rank unless the overrides already set `Global.threads`; the batch share under `auto`).
+    public static func workerArguments(_ arguments: [String], layout: LocalLayout) -> [String] {
         var out: [String] = [], i = 0
         while i < arguments.count {
             let a = arguments[i]
@@ -58,8 +58,13 @@ public enum DataParallelLauncher {
             out.append(a)
             i += 1
         }
-        if !out.contains(where: { $0.hasPrefix("Global.threads=") }) { out += ["-o", "Global.threads=\(threads)"] }
-        return out
+        let extra = layout.workerOverrides(userOverrides: out)
+        return extra.isEmpty ? out : out + ["-o"] + extra
+    }
+
+    /// `--nproc N`'s worker arguments: `threads` LibTorch threads per rank, the config's batch each.
+    public static func workerArguments(_ arguments: [String], threads: Int) -> [String] {
+        workerArguments(arguments, layout: LocalLayout(ranks: 2, threadsPerRank: threads, batchPerRank: nil, reason: "--nproc"))
     }
 
     /// Runs `nproc` workers with `arguments` (already `workerArguments`); returns when all have
