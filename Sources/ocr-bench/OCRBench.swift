@@ -8,7 +8,7 @@ struct OCRBench: ParsableCommand {
         commandName: "ocr-bench",
         abstract: "Print speed and memory figures, compared with the last run.",
         subcommands: [FoundationBench.self, TrainingBench.self, DetectionBench.self, ModelBench.self, OnnxBench.self,
-                      DataParallelBench.self, PipelineBench.self, ServeBench.self])
+                      DataParallelBench.self, LoadBench.self, PipelineBench.self, ServeBench.self])
 
     static func main() {
         ProcessSetup.prepare()

@@ -29,44 +29,20 @@ struct DataParallelBench: ParsableCommand {
     }
 
     func run() throws {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("ocr-train").path
-        guard FileManager.default.isExecutableFile(atPath: exe) else {
-            throw ValidationError("\(exe) not found: build it first (swift build -c release --product ocr-train)")
-        }
         print("OCRKit data-parallel benchmark - \(config), global batch \(batch), \(threads) threads in all, "
               + "\(steps) timed steps after \(warmup) warm-up")
         print("layout                        samples/s   ms/step")
         var all: [String: Double] = [:]
         for procs in [1, nproc] {
             let name = "\(procs)x\(threads / procs)"
-            let (perSecond, stepMs) = try measure(exe, procs: procs)
+            let seconds = try TrainingRun.stepSeconds(config: config, layout: ["--nproc", "\(procs)"], overrides: [
+                "Global.threads=\(threads / procs)", "Train.loader.batch_size_per_card=\(batch / procs)",
+            ], batch: batch, warmup: warmup, steps: steps)
+            let s = StepStats(seconds: seconds, batch: batch)
             print("\(procs) process(es) x \(threads / procs) thread(s)".padding(toLength: 28, withPad: " ", startingAt: 0)
-                  + String(format: "  %9.1f  %8.0f", perSecond, stepMs))
-            all[name + ".samples_per_s"] = perSecond
+                  + String(format: "  %9.1f  %8.0f", s.samplesPerSecond, s.msPerStep))
+            all[name + ".samples_per_s"] = s.samplesPerSecond
         }
         try BenchResults.compareAndSave(all, to: results)
-    }
-
-    /// Trains `warmup + steps` steps with `procs` ranks; samples/s and ms per step over the timed steps.
-    private func measure(_ exe: String, procs: Int) throws -> (Double, Double) {
-        let runDir = FileManager.default.temporaryDirectory.appendingPathComponent("ocrkit-bench-ddp-\(procs)-\(getpid())").path
-        defer { try? FileManager.default.removeItem(atPath: runDir) }
-        // Progress lines (stderr) are kept for the error message only.
-        let (status, out) = try ProcessStats.run(exe, [
-            "-c", config, "--nproc", "\(procs)", "-o", "Global.max_steps=\(warmup + steps)", "Global.print_batch_step=1",
-            "Global.threads=\(threads / procs)", "Global.save_model_dir=\(runDir)", "Train.loader.batch_size_per_card=\(batch / procs)",
-        ], mergingErrors: true)
-        guard status == 0 else { throw ValidationError("ocr-train --nproc \(procs) failed (exit \(status)):\n\(out)") }
-        // Rank 0's step events: samples_per_s counts every rank's samples of that step.
-        let lines = try String(contentsOfFile: runDir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
-        let seconds: [Double] = lines.compactMap { line in
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], o["event"] as? String == "step",
-                  let step = o["step"] as? Int, step > warmup, let rate = o["samples_per_s"] as? Double, rate > 0 else { return nil }
-            return Double(batch) / rate
-        }
-        guard seconds.count == steps else { throw ValidationError("ocr-train --nproc \(procs): \(seconds.count) timed steps in \(runDir)/metrics.jsonl, expected \(steps)") }
-        let total = seconds.reduce(0, +)
-        return (Double(seconds.count * batch) / total, total / Double(seconds.count) * 1000)
     }
 }
