@@ -14,6 +14,22 @@ extension DataParallel {
         return v
     }
 
+    /// Set by `ocr-train --nproc` in its workers' environment: the launcher's pid.
+    static let launcherPIDKey = "OCRKIT_LAUNCHER_PID"
+
+    /// A rank the launcher started stops as on SIGTERM (ends its step; rank 0 writes latest.h5)
+    /// once the launcher is gone - killed with SIGKILL, it could not stop its workers itself, and
+    /// they would train on unseen. The kernel then gives the worker another parent.
+    static func watchLauncher(pid launcher: pid_t) {
+        let watcher = Thread {
+            while getppid() == launcher { Thread.sleep(forTimeInterval: 0.5) }
+            FileHandle.standardError.write(Data("data parallel: the launcher (pid \(launcher)) is gone; stopping\n".utf8))
+            kill(getpid(), SIGTERM)
+        }
+        watcher.name = "launcher-watch"
+        watcher.start()
+    }
+
     /// Joins the group the environment describes - `RANK`, `WORLD_SIZE`, `MASTER_ADDR`,
     /// `MASTER_PORT` (`LOCAL_RANK` is informational: one CPU process per rank). Rank 0 hosts the
     /// TCP store, unless `TORCHELASTIC_USE_AGENT_STORE=True` says the launcher hosts it (torchrun,
@@ -37,6 +53,7 @@ extension DataParallel {
         let timeout = try timeoutSeconds(env)
         let store = try TCPStore(host: host, port: port, isServer: !agentStore && rank == 0, worldSize: worldSize,
                                  timeoutSeconds: timeout)
+        if let launcher = env[launcherPIDKey].flatMap(Int32.init) { watchLauncher(pid: launcher) }
         let prefix = agentStore ? "/worker/attempt_\(env["TORCHELASTIC_RESTART_COUNT"] ?? "0")" : ""
         return DataParallel(group: try ProcessGroup(store: store, rank: rank, worldSize: worldSize, prefix: prefix,
                                                     timeoutSeconds: timeout))
@@ -85,7 +102,7 @@ public enum DataParallelLauncher {
                 "RANK": "\(rank)", "LOCAL_RANK": "\(rank)", "WORLD_SIZE": "\(nproc)", "LOCAL_WORLD_SIZE": "\(nproc)",
                 "GROUP_RANK": "0", "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "\(store.port)",
                 "TORCHELASTIC_USE_AGENT_STORE": "True", "TORCHELASTIC_RESTART_COUNT": "0",
-                "OMP_NUM_THREADS": "\(threadsPerRank)",
+                "OMP_NUM_THREADS": "\(threadsPerRank)", DataParallel.launcherPIDKey: "\(getpid())",
             ]) { _, new in new }
             p.terminationHandler = { exits.add(rank: rank, process: $0) }
             do {

@@ -49,3 +49,28 @@ extension DataParallelLaunchTests {
         XCTAssertTrue(saved.contains("batch_size_per_card: 4"), "rank 0's resolved config names its share:\n\(saved)")
     }
 }
+
+extension DataParallelLaunchTests {
+    /// The launcher killed with SIGKILL cannot stop its workers: they notice their parent is gone,
+    /// stop as on SIGTERM (rank 0 writing latest.h5) and exit instead of training on unseen.
+    func testWorkersStopWhenTheLauncherIsKilled() throws {
+        let run = try Run(try ocrTrain(), args(steps: 100_000))
+        defer { if run.process.isRunning { run.process.terminate() } }
+        let deadline = Date().addingTimeInterval(240)
+        while !run.output.contains("step 2/"), Date() < deadline, run.process.isRunning { Thread.sleep(forTimeInterval: 0.2) }
+        let out = run.output
+        let pids = try XCTUnwrap(out.firstMatch(of: /started 2 ranks \(pids (\d+), (\d+)\)/), out)
+        let workers = [pid_t(pids.1)!, pid_t(pids.2)!]
+        kill(run.process.processIdentifier, SIGKILL)
+        // Gone: no such process, or a zombie nobody reaps (PID 1 in a container may not).
+        func gone(_ pid: pid_t) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+        }
+        let stopBy = Date().addingTimeInterval(60)
+        while !workers.allSatisfy(gone), Date() < stopBy { Thread.sleep(forTimeInterval: 0.2) }
+        XCTAssertTrue(workers.allSatisfy(gone), "workers \(workers) still running 60 s after the launcher was killed:\n\(run.output)")
+        XCTAssertTrue(run.output.contains("the launcher (pid \(run.process.processIdentifier)) is gone"), run.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("latest.h5").path), "rank 0 saves on its way out")
+    }
+}
