@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""The PyTorch eager twin of OCRKit's training benchmark (configs/bench/crnn_mv3_train.yml).
+
+Issue 14 asks OCRKit to train its benchmark CRNN at least 1.5x as fast as the same model in
+PyTorch, as a new user would write it: eager mode, a one-process DataLoader rendering lines on the
+fly. This script is that user's program, layer for layer the model of Sources/OCRModels:
+
+- MobileNetV3 large, scale 0.5, PaddleOCR's rec strides (MobileNetV3.swift): conv1 3x3/2 with BN and
+  hardswish, the 15 inverted residuals (ResidualUnit.swift: 1x1 expand, kxk depthwise carrying the
+  stride, SE with Paddle's hardsigmoid slope 0.2 (SEModule.swift), 1x1 linear; a shortcut only for
+  scalar stride 1 and equal channels), conv2 1x1 to 480 with hardswish, 2x2 max pool.
+  B x 3 x 32 x 320 -> B x 480 x 1 x 80.
+- SequenceEncoder rnn (SequenceEncoder.swift): B x 480 x 1 x 80 -> B x 80 x 480, a 2-layer
+  bidirectional LSTM of hidden 96, batch first.
+- CTCHead (CTCHead.swift): one Linear 192 -> classes (the charset, space, blank 0).
+- Training as Sources/OCRTrain: AdamW (weight decay, betas, eps from the config), the lr of every
+  step from the cosine schedule with linear warm-up (LearningRateSchedule.swift), CTC loss per
+  sample averaged over the batch (RecognitionTask.swift), loss.item() each step, gradient norm
+  clipped, optimizer step.
+
+Data: lines drawn on the fly with PIL by scripts/render-lines-pil.py's renderer (its `draw_line`
+and `degrade`: jitter, margins, slight rotation, blur, rescaling, noise, JPEG - about as light as
+SyntheticLines' defaults), from the config's fonts and corpus, texts of whole words in the config's
+length range as SyntheticLines' words mode draws them, resized to the config's height and padded to
+its width as PaddleOCR's RecResizeImg does, in a torch.utils.data.DataLoader (`--workers`, default
+0: the one-process loader).
+
+Prints each step's seconds (data loading included) and a final JSON line: samples/s end to end
+over the timed steps and the p10/p50/p90 step time (scripts/bench_torch_twin_report.py's
+`figures`, the same function the benchmark applies to OCRKit's runs). Runs in the benchmark venv
+(scripts/test-venv.sh --torch), never in tests or CI:
+
+    .deps/bench-torch-venv/bin/python scripts/torch_twin.py --steps 24 --warmup 3
+"""
+import argparse
+import importlib.util
+import io
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import yaml
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bench_torch_twin_report import figures  # noqa: E402  (one definition of the figures for both sides)
+
+
+def load_renderer():
+    """scripts/render-lines-pil.py as a module (its name has dashes): the project's PIL line renderer."""
+    spec = importlib.util.spec_from_file_location("render_lines_pil", os.path.join(HERE, "render-lines-pil.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fail(message):
+    print(f"torch_twin: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------- config
+
+class Config:
+    """The keys of an OCRKit rec config the twin uses; a missing or unsupported one fails naming it."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            with open(path, encoding="utf-8") as f:
+                self.tree = yaml.safe_load(f) or {}
+        except (OSError, yaml.YAMLError) as e:
+            fail(f"cannot read the config '{path}': {e}")
+
+    def get(self, key, default=None, required=False):
+        node = self.tree
+        for part in key.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif required:
+                fail(f"{self.path}: {key} is missing")
+            else:
+                return default
+        return node
+
+    def expect(self, key, value, default=None):
+        if self.get(key, default) != value:
+            fail(f"{self.path}: {key} is {self.get(key, default)!r}; the twin only mirrors {value!r}")
+
+    def file(self, key):
+        """A path from the config, relative to the config's folder as OCRKit resolves it."""
+        p = self.get(key, required=True)
+        full = p if os.path.isabs(p) else os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(self.path)), p))
+        if not os.path.isfile(full):
+            fail(f"{self.path}: {key} names '{p}', which is not a file")
+        return full
+
+    def image_shape(self):
+        for i, op in enumerate(self.get("Train.dataset.transforms", []) or []):
+            if isinstance(op, dict) and "RecResizeImg" in op:
+                shape = (op["RecResizeImg"] or {}).get("image_shape")
+                if not (isinstance(shape, list) and len(shape) == 3):
+                    fail(f"{self.path}: Train.dataset.transforms.{i}.RecResizeImg.image_shape must be [c, h, w]")
+                return shape
+        fail(f"{self.path}: Train.dataset.transforms has no RecResizeImg")
+
+
+# ----------------------------------------------------------------------------------------- model
+
+def make_divisible(v, divisor=8):
+    """PaddleOCR's make_divisible, as MobileNetV3.makeDivisible."""
+    n = max(divisor, int(v + divisor / 2) // divisor * divisor)
+    return n + divisor if n < 0.9 * v else n
+
+
+# MobileNetV3 large: (kernel, expansion, channels, SE, activation) per block, PaddleOCR's cfg.
+LARGE = [(3, 16, 16, False, "relu"), (3, 64, 24, False, "relu"), (3, 72, 24, False, "relu"),
+         (5, 72, 40, True, "relu"), (5, 120, 40, True, "relu"), (5, 120, 40, True, "relu"),
+         (3, 240, 80, False, "hardswish"), (3, 200, 80, False, "hardswish"), (3, 184, 80, False, "hardswish"),
+         (3, 184, 80, False, "hardswish"), (3, 480, 112, True, "hardswish"), (3, 672, 112, True, "hardswish"),
+         (5, 672, 160, True, "hardswish"), (5, 960, 160, True, "hardswish"), (5, 960, 160, True, "hardswish")]
+LARGE_SQUEEZE = 960
+
+
+def activation(name):
+    return {"relu": nn.ReLU(), "hardswish": nn.Hardswish(), None: nn.Identity()}[name]
+
+
+class ConvBN(nn.Module):
+    """Conv (no bias) -> BatchNorm -> optional activation (ConvBNLayer.swift)."""
+
+    def __init__(self, cin, cout, kernel, stride=1, groups=1, act=None):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, kernel, stride, padding=(kernel - 1) // 2, groups=groups, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+        self.act = activation(act)
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+
+
+class SE(nn.Module):
+    """Squeeze-and-excitation with Paddle's hardsigmoid gate, clamp(0.2 x + 0.5, 0, 1) (SEModule.swift)."""
+
+    def __init__(self, channels, reduction=4):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels // reduction, 1)
+        self.conv2 = nn.Conv2d(channels // reduction, channels, 1)
+
+    def forward(self, x):
+        s = self.conv2(F.relu(self.conv1(F.adaptive_avg_pool2d(x, 1))))   # B x C x 1 x 1
+        return x * (0.2 * s + 0.5).clamp(0, 1)
+
+
+class ResidualUnit(nn.Module):
+    def __init__(self, cin, mid, cout, kernel, stride, se, act, shortcut):
+        super().__init__()
+        self.expand_conv = ConvBN(cin, mid, 1, act=act)
+        self.bottleneck_conv = ConvBN(mid, mid, kernel, stride, groups=mid, act=act)
+        self.mid_se = SE(mid) if se else None
+        self.linear_conv = ConvBN(mid, cout, 1)
+        self.shortcut = shortcut and cin == cout
+
+    def forward(self, x):
+        y = self.bottleneck_conv(self.expand_conv(x))
+        if self.mid_se is not None:
+            y = self.mid_se(y)
+        y = self.linear_conv(y)
+        return x + y if self.shortcut else y
+
+
+class MobileNetV3(nn.Module):
+    """PaddleOCR's rec MobileNetV3 large: height shrinks 32x, width 4x."""
+
+    def __init__(self, scale, large_stride, in_channels=3):
+        super().__init__()
+        # block index -> (height stride, from a (h, w) tuple in PaddleOCR: width kept, no shortcut)
+        strides = {0: (large_stride[0], False), 1: (large_stride[1], True), 3: (large_stride[2], True),
+                   12: (large_stride[3], True)}
+        inplanes = make_divisible(16 * scale)
+        self.conv1 = ConvBN(in_channels, inplanes, 3, 2, act="hardswish")
+        blocks = []
+        for i, (k, exp, c, se, act) in enumerate(LARGE):
+            s, tuple_stride = strides.get(i, (1, False))
+            out = make_divisible(scale * c)
+            blocks.append(ResidualUnit(inplanes, make_divisible(scale * exp), out, k, (s, 1) if tuple_stride else (s, s),
+                                       se, act, shortcut=not tuple_stride and s == 1))
+            inplanes = out
+        self.blocks = nn.Sequential(*blocks)
+        self.out_channels = make_divisible(scale * LARGE_SQUEEZE)
+        self.conv2 = ConvBN(inplanes, self.out_channels, 1, act="hardswish")
+        self.pool = nn.MaxPool2d(2, 2)
+
+    def forward(self, x):
+        return self.pool(self.conv2(self.blocks(self.conv1(x))))          # B x C x H/32 x W/4
+
+
+class CRNN(nn.Module):
+    """Backbone -> Im2Seq + BiLSTM neck -> CTC head (RecognitionModel.swift): logits B x T x classes."""
+
+    def __init__(self, classes, scale, large_stride, hidden):
+        super().__init__()
+        self.backbone = MobileNetV3(scale, large_stride)
+        self.lstm = nn.LSTM(self.backbone.out_channels, hidden, num_layers=2, bidirectional=True, batch_first=True)
+        self.fc = nn.Linear(2 * hidden, classes)
+
+    def forward(self, x):
+        f = self.backbone(x)
+        seq = f.squeeze(2).transpose(1, 2)                                 # B x C x 1 x W -> B x W x C
+        seq, _ = self.lstm(seq)                                            # B x W x 2*hidden
+        return self.fc(seq)
+
+
+def build_model(config, classes):
+    config.expect("Architecture.algorithm", "CRNN")
+    config.expect("Architecture.Backbone.name", "MobileNetV3")
+    config.expect("Architecture.Backbone.model_name", "large", default="small")
+    config.expect("Architecture.Neck.name", "SequenceEncoder")
+    config.expect("Architecture.Neck.encoder_type", "rnn")
+    config.expect("Architecture.Head.name", "CTCHead")
+    config.expect("Architecture.Head.mid_channels", None)
+    config.expect("Architecture.Backbone.disable_se", False, default=False)
+    return CRNN(classes, config.get("Architecture.Backbone.scale", 0.5),
+                config.get("Architecture.Backbone.large_stride", [1, 2, 2, 2]),
+                config.get("Architecture.Neck.hidden_size", required=True))
+
+
+def learning_rate(step, base, warmup, total, minimum):
+    """LearningRateSchedule.cosine: linear warm-up from base/warmup, then cosine to `minimum` at `total`."""
+    if step < warmup:
+        return base * (step + 1) / warmup
+    progress = min((step - warmup) / max(total - warmup, 1), 1)
+    return minimum + (base - minimum) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+# ------------------------------------------------------------------------------------------ data
+
+class SyntheticLines(torch.utils.data.Dataset):
+    """Line `i` is a pure function of (seed, i): words of the corpus joined by spaces, min..max
+    characters (CorpusSampler's words mode), drawn in one of the fonts by render-lines-pil.py,
+    degraded, decoded, resized to h and padded to w, normalised to [-1, 1]."""
+
+    def __init__(self, renderer, faces, words, lengths, shape, classes_of, seed, count):
+        self.renderer, self.faces, self.words = renderer, faces, words
+        self.lengths, self.shape, self.classes_of = lengths, shape, classes_of
+        self.seed, self.count = seed, count
+
+    def __len__(self):
+        return self.count
+
+    def text(self, rng):
+        lo, hi = self.lengths
+        target = rng.randint(lo, hi)
+        text, misses, long_first = "", 0, 0
+        while len(text) < target and misses < 8:
+            word = self.words[rng.randrange(len(self.words))]
+            if not text:
+                if len(word) > hi and long_first < 16:
+                    long_first += 1
+                    continue
+                text = word[:hi]
+            elif len(text) + 1 + len(word) <= hi:
+                text += " " + word
+            else:
+                misses += 1
+        return text
+
+    def __getitem__(self, i):
+        rng = random.Random(f"{self.seed}/{i}")
+        text = self.text(rng)
+        face = self.faces[rng.randrange(len(self.faces))]
+        image = self.renderer.draw_line(text, face, rng, False)
+        data, _ = self.renderer.degrade(image, rng, np.random.default_rng([self.seed, i]))
+        image = Image.open(io.BytesIO(data)).convert("RGB")
+        return resize_norm(image, self.shape), [self.classes_of[c] for c in text]
+
+
+def resize_norm(image, shape):
+    """PaddleOCR's RecResizeImg: keep the aspect ratio up to w, pad with zeros on the right."""
+    c, h, w = shape
+    resized_w = min(w, int(math.ceil(h * image.width / image.height)))
+    pixels = np.asarray(image.resize((resized_w, h), Image.BILINEAR), dtype=np.float32)   # h x rw x 3
+    out = np.zeros((c, h, w), dtype=np.float32)
+    out[:, :, :resized_w] = (pixels.transpose(2, 0, 1) / 255 - 0.5) / 0.5              # -> 3 x h x rw
+    return out
+
+
+def collate(samples):
+    """Images stacked; targets concatenated with their lengths (the form F.ctc_loss takes)."""
+    images = torch.from_numpy(np.stack([s[0] for s in samples]))
+    labels = [s[1] for s in samples]
+    targets = torch.tensor([c for label in labels for c in label], dtype=torch.long)
+    return images, targets, torch.tensor([len(label) for label in labels], dtype=torch.long)
+
+
+def build_data(config, renderer, batch, workers):
+    charset_path = config.file("Global.character_dict_path")
+    with open(charset_path, encoding="utf-8") as f:
+        chars = [line.rstrip("\r\n") for line in f if line.rstrip("\r\n")]
+    if config.get("Global.use_space_char", False):
+        chars.append(" ")
+    classes_of = {c: i + 1 for i, c in enumerate(chars)}                 # 0 is the CTC blank
+    config.expect("Train.dataset.name", "SyntheticLines")
+    config.expect("Train.dataset.text_mode", "words")
+    fonts = config.get("Train.dataset.fonts", required=True)
+    faces = [renderer.Face(p if os.path.isabs(p) else os.path.join(os.path.dirname(os.path.abspath(config.path)), p))
+             for p in fonts]
+    corpus = config.get("Train.dataset.corpus", required=True)
+    try:
+        with open(corpus, encoding="utf-8", errors="replace") as f:
+            candidates = {w for line in f for w in line.split()}
+    except OSError as e:
+        fail(f"{config.path}: Train.dataset.corpus: cannot read '{corpus}': {e}")
+    # As SyntheticLines: only words of the charset; here also only words every face draws.
+    words = sorted(w for w in candidates if all(c in classes_of and all(face.draws(c) for face in faces) for c in w))
+    if not words:
+        fail(f"{corpus}: no word is made of the charset's characters ({charset_path})")
+    lengths = config.get("Train.dataset.text_length", [5, 30])
+    dataset = SyntheticLines(renderer, faces, words, lengths, config.image_shape(), classes_of,
+                             config.get("Global.seed", 42), config.get("Train.dataset.count", 100000))
+    generator = torch.Generator().manual_seed(config.get("Global.seed", 42))
+    loader = torch.utils.data.DataLoader(dataset, batch_size=batch, shuffle=True, drop_last=True,
+                                         num_workers=workers, collate_fn=collate, generator=generator)
+    return loader, len(classes_of) + 1, len(words)
+
+
+# -------------------------------------------------------------------------------------- training
+
+def batches(loader):
+    """The loader's batches, epoch after epoch."""
+    while True:
+        yield from loader
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--config", default="configs/bench/crnn_mv3_train.yml", help="OCRKit config to mirror")
+    ap.add_argument("--steps", type=int, default=24, help="timed steps, after the warm-up")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed warm-up steps")
+    ap.add_argument("--batch", type=int, help="batch size (default: the config's Train.loader.batch_size_per_card)")
+    ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
+    ap.add_argument("--workers", type=int, default=0, help="DataLoader num_workers (0: load in this process)")
+    ap.add_argument("--json", help="also write the final figures to this file")
+    args = ap.parse_args()
+    if args.steps < 1 or args.warmup < 0 or args.threads < 1 or args.workers < 0:
+        fail("--steps and --threads must be at least 1, --warmup and --workers at least 0")
+
+    torch.set_num_threads(args.threads)
+    config = Config(args.config)
+    torch.manual_seed(config.get("Global.seed", 42))
+    batch = args.batch or config.get("Train.loader.batch_size_per_card", required=True)
+    loader, classes, word_count = build_data(config, load_renderer(), batch, args.workers)
+    model = build_model(config, classes)
+    model.train()
+    parameters = sum(p.numel() for p in model.parameters())
+    print(f"torch {torch.__version__}, {args.threads} threads, DataLoader num_workers={args.workers}; "
+          f"model: {parameters} parameters, {classes} classes; {word_count} words; batch {batch}, "
+          f"{args.warmup} warm-up + {args.steps} timed steps", flush=True)
+
+    config.expect("Optimizer.name", "AdamW")
+    config.expect("Optimizer.lr.name", "Cosine", default="Cosine")
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.get("Optimizer.lr.learning_rate", 0.001),
+                                  betas=(config.get("Optimizer.beta1", 0.9), config.get("Optimizer.beta2", 0.999)),
+                                  eps=config.get("Optimizer.epsilon", 1e-8),
+                                  weight_decay=config.get("Optimizer.weight_decay", 0.01))
+    clip = config.get("Optimizer.clip_norm")
+    schedule = dict(base=config.get("Optimizer.lr.learning_rate", 0.001), warmup=config.get("Optimizer.lr.warmup_steps", 0),
+                    total=args.warmup + args.steps, minimum=config.get("Optimizer.lr.min_learning_rate", 0.0))
+
+    timed = []
+    stream = batches(loader)
+    mark = time.perf_counter()
+    for step in range(args.warmup + args.steps):
+        images, targets, target_lengths = next(stream)
+        lr = learning_rate(step, **schedule)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        logits = model(images)                                             # B x T x classes
+        log_probs = logits.permute(1, 0, 2).log_softmax(2)                 # -> T x B x classes
+        input_lengths = torch.full((log_probs.size(1),), log_probs.size(0), dtype=torch.long)
+        loss = F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="none",
+                          zero_infinity=True).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        value = loss.item()                                                # host sync, as OCRKit's step
+        if clip:
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+        optimizer.step()
+        now = time.perf_counter()
+        seconds, mark = now - mark, now
+        if step >= args.warmup:
+            timed.append(seconds)
+        kind = "warm-up" if step < args.warmup else "timed"
+        print(f"step {step + 1}/{args.warmup + args.steps} ({kind}): {seconds:.3f} s, {batch / seconds:.1f} samples/s, "
+              f"loss {value:.3f}, lr {lr:.6f}", flush=True)
+
+    result = figures(timed, batch)
+    result.update(name="torch-twin", torch=torch.__version__, threads=args.threads, workers=args.workers,
+                  parameters=parameters)
+    print(f"torch twin: {result['samples_per_s']:.2f} samples/s end to end over {args.steps} steps; step p10 "
+          f"{result['p10_s']:.3f} s, p50 {result['p50_s']:.3f} s, p90 {result['p90_s']:.3f} s (p90/p10 {result['p90_p10']:.2f})")
+    line = json.dumps(result)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            f.write(line + "\n")
+    print(line)
+
+
+if __name__ == "__main__":
+    main()
