@@ -8,6 +8,8 @@ Python runs it: scripts/torch_twin.py (in the torch venv) imports it for the twi
         line (step seconds = batch / samples_per_s of each step event after the warm-up; with
         Global.print_batch_step=1 every event covers one step, data loading included). --log: the
         run's output, for the "model: N parameters" line.
+    bench_torch_twin_report.py summary RUN_JSON LABEL
+        one line for a run's figures (either side).
     bench_torch_twin_report.py table DIR --rounds R [--results bench-results/torch-twin.json]
         DIR holds ocrkit-R.json, ocrkit-nproc1-R.json and twin-R.json per round (the lines above
         and torch_twin.py's --json): prints every run, the medians, OCRKit / twin and PASS/MISS
@@ -83,7 +85,10 @@ def ocrkit_figures(metrics_path, batch, warmup, steps, log_path=None):
 
 
 def load_run(folder, name):
-    path = os.path.join(folder, name + ".json")
+    return read_json(os.path.join(folder, name + ".json"))
+
+
+def read_json(path):
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
@@ -165,6 +170,9 @@ def main():
     m.add_argument("--warmup", type=int, required=True)
     m.add_argument("--steps", type=int, required=True)
     m.add_argument("--log", help="the run's output (for the parameter count)")
+    s = sub.add_parser("summary", help="one line for one run's figures")
+    s.add_argument("run_json")
+    s.add_argument("label")
     t = sub.add_parser("table", help="the side-by-side table of a benchmark's runs")
     t.add_argument("folder")
     t.add_argument("--rounds", type=int, required=True)
@@ -172,6 +180,10 @@ def main():
     args = ap.parse_args()
     if args.command == "metrics":
         print(json.dumps(ocrkit_figures(args.metrics_jsonl, args.batch, args.warmup, args.steps, args.log)))
+    elif args.command == "summary":
+        f = read_json(args.run_json)
+        print(f"  {args.label:<24} {f['samples_per_s']:7.2f} samples/s, step p10 {f['p10_s']:.3f} s, p50 {f['p50_s']:.3f} s, "
+              f"p90 {f['p90_s']:.3f} s, p90/p10 {f['p90_p10']:.2f}")
     else:
         table(args.folder, args.rounds, args.results)
 
