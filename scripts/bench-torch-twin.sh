@@ -19,8 +19,12 @@
 # compared first). OCRKit's step times come from each run's metrics.jsonl (batch / samples_per_s of
 # every step event, Global.print_batch_step=1), as `ocr-bench data-parallel` reads them.
 #
-# Binaries: `swift build -c release --product ocr-train` first, unless BIN_DIR names a folder
-# holding ocr-train (then nothing is built). The twin's venv: .deps/bench-torch-venv
+# First the twin is checked against OCRKit's model: a 1-step ocr-train run exported to ONNX with
+# its BatchNorm kept, loaded into the twin, logits compared (torch_twin.py --parity); a twin that
+# computes another function stops the benchmark.
+#
+# Binaries: `swift build -c release` of ocr-train and ocr-export first, unless BIN_DIR names a
+# folder holding both (then nothing is built). The twin's venv: .deps/bench-torch-venv
 # (scripts/test-venv.sh --torch, made here when missing: PyTorch 2.15.0 from PyPI with its CUDA
 # dependencies, several GB). Never run by tests or CI. Figures mean something on a quiet machine only.
 set -euo pipefail
@@ -50,10 +54,11 @@ log() { printf '\033[1mbench-torch-twin:\033[0m %s\n' "$*" >&2; }
 
 if [ -z "${BIN_DIR:-}" ]; then
   BIN_DIR=.build/release
-  log "building the release ocr-train (swift build -c release --product ocr-train)"
+  log "building the release ocr-train and ocr-export (swift build -c release)"
   swift build -c release --product ocr-train
+  swift build -c release --product ocr-export
 fi
-[ -x "$BIN_DIR/ocr-train" ] || { log "no $BIN_DIR/ocr-train"; exit 1; }
+for exe in ocr-train ocr-export; do [ -x "$BIN_DIR/$exe" ] || { log "no $BIN_DIR/$exe"; exit 1; }; done
 [ "$BIN_DIR" = .build/release ] || log "using $BIN_DIR: figures from a non-release build are not representative"
 bash scripts/test-venv.sh --torch >&2
 
@@ -78,6 +83,15 @@ ocrkit() {  # NAME ROUND [ocr-train options before -o]: one OCRKit run -> $tmp/N
 echo "OCRKit vs its PyTorch twin: $CONFIG, batch $batch, $warmup warm-up + $steps timed steps per run, $rounds rounds; twin:" \
      "$threads threads, DataLoader num_workers=$workers; binaries in $BIN_DIR"
 echo "machine load at start:$(uptime)"
+# The twin must compute OCRKit's function: one step of OCRKit's training, exported with its BatchNorm
+# kept, loaded into the twin; logits compared (torch_twin.py --parity).
+log "checking the twin against OCRKit's model (1 step, ocr-export --no-fold-bn, torch_twin.py --parity)"
+"$BIN_DIR/ocr-train" -c "$CONFIG" --nproc 1 -o Global.max_steps=1 Train.loader.batch_size_per_card=4 \
+  Global.save_model_dir="$tmp/parity" > "$tmp/parity.log" 2>&1 || failed "ocr-train (parity model)" "$tmp/parity.log"
+"$BIN_DIR/ocr-export" -c "$CONFIG" --checkpoint "$tmp/parity/latest.h5" --out "$tmp/parity/export" --no-fold-bn \
+  --eval-data datasets/rec/rec_gt.txt >> "$tmp/parity.log" 2>&1 || failed "ocr-export (parity model)" "$tmp/parity.log"
+"$VENV/bin/python" scripts/torch_twin.py --config "$CONFIG" --parity "$tmp/parity/export/model.onnx"
+rm -rf "$tmp/parity"
 for round in $(seq "$rounds"); do
   log "round $round/$rounds: OCRKit, default layout"
   ocrkit ocrkit "$round"

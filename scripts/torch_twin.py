@@ -243,6 +243,84 @@ def learning_rate(step, base, warmup, total, minimum):
     return minimum + (base - minimum) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+def onnx_state_dict(path):
+    """The twin's state dict from an OCRKit ONNX export (`ocr-export --no-fold-bn`), whose
+    initializers carry OCRKit's parameter paths: `backbone/...` and `head/fc/...` map by name,
+    the LSTM from ONNX's per-layer W, R, B (directions stacked, gates i, o, f, c) to PyTorch's
+    weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k> (+ `_reverse`, gates i, f, c, o)."""
+    import onnx
+    from onnx import numpy_helper
+    arrays = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    state = {}
+    for name, array in arrays.items():
+        if name.startswith("backbone/") or name.startswith("head/fc/"):
+            state[name.removeprefix("head/").replace("/", ".")] = torch.from_numpy(array.copy())
+    layer = 0
+    while f"neck/encoder/lstm/l{layer}/W" in arrays:
+        w, r, b = (arrays[f"neck/encoder/lstm/l{layer}/{k}"] for k in "WRB")
+        hidden = r.shape[2]
+
+        def gates(m):                                                  # i, o, f, c -> i, f, c, o
+            i, o, f, c = np.split(m, 4, axis=0)
+            return torch.from_numpy(np.concatenate([i, f, c, o], axis=0).copy())
+        for d, suffix in enumerate(("", "_reverse")):
+            state[f"lstm.weight_ih_l{layer}{suffix}"] = gates(w[d])
+            state[f"lstm.weight_hh_l{layer}{suffix}"] = gates(r[d])
+            state[f"lstm.bias_ih_l{layer}{suffix}"] = gates(b[d][:4 * hidden])
+            state[f"lstm.bias_hh_l{layer}{suffix}"] = gates(b[d][4 * hidden:])
+        layer += 1
+    return state
+
+
+def parity(model, path, shape):
+    """Loads an OCRKit export's weights into the twin and compares their logits (eval mode) on
+    random lines: the twin computes OCRKit's function, not only its parameter count.
+
+    A model fresh from a few steps answers every input alike (its activations fade before the
+    LSTM), which would make the comparison vacuous; so the BatchNorm statistics of both are set
+    to the twin's batch statistics on the test input first, which normalises every layer's output.
+    A twin that computed another function would normalise other activations, and the logits
+    would part. The check also fails when the logits do not depend on the input."""
+    import onnx
+    import onnxruntime
+    from onnx import numpy_helper
+    missing, unexpected = model.load_state_dict(onnx_state_dict(path), strict=False)
+    missing = [k for k in missing if not k.endswith("num_batches_tracked")]
+    if missing or unexpected:
+        fail(f"{path} does not fit the twin: missing {missing[:5]}, unexpected {unexpected[:5]} "
+             "(export with ocr-export --no-fold-bn)")
+    x = np.random.default_rng(0).uniform(-1, 1, (4, *shape)).astype(np.float32)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None                                              # cumulative: one batch's statistics
+    model.train()
+    with torch.no_grad():
+        model(torch.from_numpy(x))
+    model.eval()
+    graph = onnx.load(path)
+    state = model.state_dict()
+    for init in graph.graph.initializer:
+        key = init.name.replace("/", ".")
+        if key.endswith(".running_mean") or key.endswith(".running_var"):
+            init.CopyFrom(numpy_helper.from_array(state[key].numpy(), init.name))
+    session = onnxruntime.InferenceSession(graph.SerializeToString(), providers=["CPUExecutionProvider"])
+    expected = session.run(None, {session.get_inputs()[0].name: x})[0]
+    with torch.no_grad():
+        got = model(torch.from_numpy(x)).numpy()
+    if got.shape != expected.shape:
+        fail(f"the twin's logits are {list(got.shape)}, OCRKit's {list(expected.shape)}")
+    diff = float(np.abs(got - expected).max())
+    spread = float(np.abs(expected[0] - expected[1]).max())
+    limit = 1e-4 * max(1.0, float(np.abs(expected).max()))
+    print(f"parity with {path}: logits {list(got.shape)}, max |diff| = {diff:.2e} (limit {limit:.1e}); "
+          f"the input moves OCRKit's logits by up to {spread:.2f} (at least 0.01 needed)")
+    if spread < 0.01:
+        fail("OCRKit's logits hardly depend on the input: the comparison would prove nothing")
+    if not diff <= limit:
+        fail("the twin does not compute OCRKit's model")
+
+
 # ------------------------------------------------------------------------------------------ data
 
 class SyntheticLines(torch.utils.data.Dataset):
@@ -303,13 +381,17 @@ def collate(samples):
     return images, targets, torch.tensor([len(label) for label in labels], dtype=torch.long)
 
 
-def build_data(config, renderer, batch, workers):
-    charset_path = config.file("Global.character_dict_path")
-    with open(charset_path, encoding="utf-8") as f:
+def class_indices(config):
+    """Character -> class: the dictionary's lines in order from 1, then the space (0 is the CTC blank)."""
+    with open(config.file("Global.character_dict_path"), encoding="utf-8") as f:
         chars = [line.rstrip("\r\n") for line in f if line.rstrip("\r\n")]
     if config.get("Global.use_space_char", False):
         chars.append(" ")
-    classes_of = {c: i + 1 for i, c in enumerate(chars)}                 # 0 is the CTC blank
+    return {c: i + 1 for i, c in enumerate(chars)}
+
+
+def build_data(config, renderer, batch, workers):
+    classes_of = class_indices(config)
     config.expect("Train.dataset.name", "SyntheticLines")
     config.expect("Train.dataset.text_mode", "words")
     fonts = config.get("Train.dataset.fonts", required=True)
@@ -324,7 +406,7 @@ def build_data(config, renderer, batch, workers):
     # As SyntheticLines: only words of the charset; here also only words every face draws.
     words = sorted(w for w in candidates if all(c in classes_of and all(face.draws(c) for face in faces) for c in w))
     if not words:
-        fail(f"{corpus}: no word is made of the charset's characters ({charset_path})")
+        fail(f"{corpus}: no word is made of the charset's characters ({config.get('Global.character_dict_path')})")
     lengths = config.get("Train.dataset.text_length", [5, 30])
     dataset = SyntheticLines(renderer, faces, words, lengths, config.image_shape(), classes_of,
                              config.get("Global.seed", 42), config.get("Train.dataset.count", 100000))
@@ -351,6 +433,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
     ap.add_argument("--workers", type=int, default=0, help="DataLoader num_workers (0: load in this process)")
     ap.add_argument("--json", help="also write the final figures to this file")
+    ap.add_argument("--parity", metavar="MODEL_ONNX",
+                    help="instead of training: load this OCRKit export (ocr-export --no-fold-bn) into the twin and "
+                         "compare logits with ONNX Runtime's")
     args = ap.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.threads < 1 or args.workers < 0:
         fail("--steps and --threads must be at least 1, --warmup and --workers at least 0")
@@ -358,6 +443,8 @@ def main():
     torch.set_num_threads(args.threads)
     config = Config(args.config)
     torch.manual_seed(config.get("Global.seed", 42))
+    if args.parity:
+        return parity(build_model(config, len(class_indices(config)) + 1), args.parity, config.image_shape())
     batch = args.batch or config.get("Train.loader.batch_size_per_card", required=True)
     loader, classes, word_count = build_data(config, load_renderer(), batch, args.workers)
     model = build_model(config, classes)
