@@ -98,12 +98,15 @@ class Config:
             fail(f"{self.path}: {key} is {self.get(key, default)!r}; the twin only mirrors {value!r}")
 
     def file(self, key):
-        """A path from the config, relative to the config's folder as OCRKit resolves it."""
+        """A file named by the config, relative to the config's folder as OCRKit resolves it."""
         p = self.get(key, required=True)
-        full = p if os.path.isabs(p) else os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(self.path)), p))
+        full = self.resolve(p)
         if not os.path.isfile(full):
             fail(f"{self.path}: {key} names '{p}', which is not a file")
         return full
+
+    def resolve(self, p):
+        return p if os.path.isabs(p) else os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(self.path)), p))
 
     def image_shape(self):
         for i, op in enumerate(self.get("Train.dataset.transforms", []) or []):
@@ -394,10 +397,8 @@ def build_data(config, renderer, batch, workers):
     classes_of = class_indices(config)
     config.expect("Train.dataset.name", "SyntheticLines")
     config.expect("Train.dataset.text_mode", "words")
-    fonts = config.get("Train.dataset.fonts", required=True)
-    faces = [renderer.Face(p if os.path.isabs(p) else os.path.join(os.path.dirname(os.path.abspath(config.path)), p))
-             for p in fonts]
-    corpus = config.get("Train.dataset.corpus", required=True)
+    faces = [renderer.Face(config.resolve(p)) for p in config.get("Train.dataset.fonts", required=True)]
+    corpus = config.file("Train.dataset.corpus")
     try:
         with open(corpus, encoding="utf-8", errors="replace") as f:
             candidates = {w for line in f for w in line.split()}
