@@ -33,6 +33,7 @@ CONFIG=configs/bench/crnn_mv3_train.yml
 VENV=.deps/bench-torch-venv
 steps=24; warmup=3; rounds=3; batch=64; threads=2; workers=0; results=bench-results/torch-twin.json
 while [ $# -gt 0 ]; do
+  [ $# -ge 2 ] || { echo "bench-torch-twin: $1 needs a value (see the usage at the top of $0)" >&2; exit 2; }
   case "$1" in
     --steps) steps=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
