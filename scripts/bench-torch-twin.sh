@@ -60,7 +60,7 @@ if [ -z "${BIN_DIR:-}" ]; then
   swift build -c release --product ocr-export
 fi
 for exe in ocr-train ocr-export; do [ -x "$BIN_DIR/$exe" ] || { log "no $BIN_DIR/$exe"; exit 1; }; done
-[ "$BIN_DIR" = .build/release ] || log "using $BIN_DIR: figures from a non-release build are not representative"
+[ "$BIN_DIR" = .build/release ] || log "using $BIN_DIR as given (nothing built): figures mean something for a release build only"
 bash scripts/test-venv.sh --torch >&2
 
 tmp=$(mktemp -d)
