@@ -9,7 +9,7 @@ export GLIBC_TUNABLES ?= glibc.malloc.hugetlb=1
 # Two cores: keep SwiftPM from starting more compiler jobs than the machine can hold in memory.
 JOBS ?= $(shell nproc)
 
-.PHONY: setup deps build test test-asan bench bench-finetune bench-finetune-lines bench-cls base-model demo demo-det clean
+.PHONY: setup deps build test test-asan bench bench-torch-twin bench-finetune bench-finetune-lines bench-cls base-model demo demo-det clean
 
 setup:
 	@bash scripts/setup.sh
@@ -37,6 +37,13 @@ bench: deps
 	.build/release/ocr-bench foundation --reference .build/release/torch-bench-ref
 	.build/release/ocr-bench training
 	.build/release/ocr-bench onnx
+
+# Issue 14: the training benchmark's CRNN in OCRKit (default layout, then --nproc 1) against its
+# PyTorch eager twin (scripts/torch_twin.py), three alternating rounds, about 25 minutes; PASS/MISS
+# against >= 1.5x the twin, p90/p10 <= 1.3 (docs/BENCHMARKS.md). Makes .deps/bench-torch-venv
+# (PyTorch from PyPI, several GB) when missing. Options: TWIN_ARGS="--steps 24 --warmup 3 --rounds 3".
+bench-torch-twin: deps
+	bash scripts/bench-torch-twin.sh $(TWIN_ARGS)
 
 # The text-line angle classifier from scratch for 5 minutes (configs/cls/cls_mv3.yml: 49 faces),
 # then its accuracy on lines in seven faces it never saw, rendered with another seed than the lines

@@ -40,7 +40,20 @@ if [ "${1:-}" = "--rapidocr-api" ]; then
         pillow==13.0.0 fastapi==0.165.0 "uvicorn[standard]==0.55.0" python-multipart==0.0.34)
   PIP_ONLY_BINARY=":all:"; export PIP_ONLY_BINARY
 fi
+# --torch: .deps/bench-torch-venv with PyTorch 2.15.0 from PyPI for `scripts/bench-torch-twin.sh`
+# (scripts/torch_twin.py, the benchmark CRNN's twin in PyTorch eager); Pillow renders its lines
+# (with scripts/render-lines-pil.py, hence the test venv's Pillow and PyYAML pins); onnx and
+# onnxruntime (the test venv's) let `torch_twin.py --parity` check the twin against an OCRKit export.
+# PyPI's wheel is a CUDA build: `import torch` loads the CUDA libraries even on a machine without a
+# GPU, so its nvidia-* dependencies (several GB) come too - with --no-deps the import fails on
+# libcublasLt. Never used by tests or CI. PIP_FIND_LINKS=DIR takes a downloaded wheel from DIR.
+if [ "${1:-}" = "--torch" ]; then
+  VENV="$PWD/.deps/bench-torch-venv"
+  PINS=(torch==2.15.0 Pillow==13.0.0 PyYAML==6.0.4 "numpy<2.3" onnx==1.17.0 onnxruntime==1.21.1)
+  PIP_ONLY_BINARY=":all:"; export PIP_ONLY_BINARY
+fi
 case "${1:-}" in
+  --torch) IMPORTS="torch, PIL, yaml, numpy, onnx, onnxruntime" ;;
   --rapidocr3) IMPORTS="onnxruntime, numpy, rapidocr" ;;
   --rapidocr-api) IMPORTS="onnxruntime, numpy, rapidocr_onnxruntime, fastapi, uvicorn, PIL, multipart" ;;
   *) IMPORTS="onnxruntime, numpy, onnx, PIL, yaml, selenium" ;;
