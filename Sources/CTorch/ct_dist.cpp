@@ -188,7 +188,13 @@ struct AllReduceSum : torch::autograd::Function<AllReduceSum> {
                                                  torch::autograd::variable_list grads) {
     auto ref = c10::static_intrusive_pointer_cast<GroupRef>(ctx->saved_data["group"].toCapsule());
     at::Tensor g = grads[0].clone(at::MemoryFormat::Contiguous);  // materialised (zeros) when undefined
-    all_reduce(ref->g, {g}, CT_DIST_SUM, 0);
+    try {
+      all_reduce(ref->g, {g}, CT_DIST_SUM, 0);
+    } catch (const std::exception &e) {  // runs inside backward(): say which collective failed
+      std::ostringstream what;
+      what << "gradient " << g.sizes();
+      throw std::runtime_error(label("all_reduce_sum_autograd backward", &ref->g, what.str()) + ": " + e.what());
+    }
     return {g, at::Tensor()};                                     // none for the group argument
   }
 };
