@@ -121,4 +121,15 @@ public protocol ShardableBatchSource<Batch>: BatchSource {
 public struct DataParallelError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public var description: String { message }
+
+    public init(message: String) { self.message = message }
+
+    /// `error` when it is one, or a LibTorch error from a collective inside the model - the
+    /// all-reduce of a synchronised BatchNorm in forward or backward - that lost its peer: the shim
+    /// ends those messages with "exited or stopped answering" (ct_dist.cpp, explain). nil otherwise.
+    public init?(peerLost error: any Error) {
+        if let e = error as? DataParallelError { self = e; return }
+        guard let e = error as? TorchError, e.message.contains("exited or stopped answering") else { return nil }
+        message = e.message
+    }
 }

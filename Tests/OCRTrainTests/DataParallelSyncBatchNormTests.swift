@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import OCRData
+import OCRRun
 import Torch
 import XCTest
 @testable import OCRTrain
@@ -117,6 +118,37 @@ final class DataParallelSyncBatchNormTests: XCTestCase {
         XCTAssertEqual(r0[4], r1[4], "running mean: the same on both ranks")
         XCTAssertEqual(r0[5], r1[5], "running var: the same on both ranks")
         XCTAssertGreaterThan(whole[4].max() ?? 0, 0.3, "the running mean moved towards 4")
+    }
+
+    /// A rank lost mid-step, while its peer waits in the model's forward (the synchronised
+    /// BatchNorm's all-reduce): the survivor fails at once with an error naming the op and the
+    /// lost rank, and rank 0 still writes latest.h5 first, as for the engine's own collectives.
+    func testPeerLostInsideTheModelStillSavesLatest() throws {
+        let base = dir.path
+        let (r0, r1) = try DataParallelTests.twoRanks(timeoutSeconds: 20) { rank, dp in
+            Result {
+                try DataParallelTests.train(batch: 4, steps: 50, optimizer: .init(name: "AdamW", lr: 0.001, clip: nil), dataParallel: dp,
+                                            runDir: base + "/rank\(rank)", batchNorm: true, syncBN: true, failForwardAt: rank == 1 ? 3 : nil)
+            }
+        }
+        XCTAssertThrowsError(try r1.get()) { XCTAssertTrue("\($0)".contains("test: forward fails at step 3"), "\($0)") }
+        XCTAssertThrowsError(try r0.get()) { e in
+            print("rank 0: \(e)")
+            XCTAssertTrue(e is DataParallelError, "\(type(of: e)): \(e)")
+            XCTAssertTrue("\(e)".contains("sync_batch_norm") && "\(e)".contains("rank 1 exited or stopped answering"), "\(e)")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base + "/rank0/latest.h5"), "rank 0 saves before the error goes on")
+    }
+
+    /// `Global.sync_bn` decodes strictly: off by default, true/false, anything else names the key.
+    func testGlobalSyncBNIsAConfigKey() throws {
+        let on = try RecognitionRunConfig(RunConfig(path: DataParallelTests.tinyConfig, overrides: ["Global.sync_bn=true"]))
+        XCTAssertTrue(on.global.syncBn)
+        XCTAssertFalse(try DataParallelTests.config(batch: 4).global.syncBn, "off by default")
+        XCTAssertThrowsError(try RecognitionRunConfig(RunConfig(path: DataParallelTests.tinyConfig, overrides: ["Global.sync_bn=sometimes"]))) {
+            print("bad value: \($0)")
+            XCTAssertTrue("\($0)".contains("sync_bn"), "\($0)")
+        }
     }
 
     /// The engine with `TinyBatchNormRecognizer` in training mode: 2 ranks x batch 4 with

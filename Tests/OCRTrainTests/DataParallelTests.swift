@@ -179,17 +179,25 @@ final class DataParallelTests: XCTestCase {
 
     /// Trains the tiny recogniser (with `batchNorm`, `TinyBatchNormRecognizer` under
     /// `Global.sync_bn: syncBN`) on the tiny config's lines; returns its weights and logged losses.
+    /// `failForwardAt`: the model's forward throws at that step (a rank lost mid-step).
     static func train(batch: Int, steps: Int, optimizer: Optim, dataParallel: DataParallel?, runDir: String,
-                      stopAt: Int? = nil, trainMinutes: Double? = nil, batchNorm: Bool = false, syncBN: Bool = false) throws -> Run {
+                      stopAt: Int? = nil, trainMinutes: Double? = nil, batchNorm: Bool = false, syncBN: Bool = false,
+                      failForwardAt: Int? = nil) throws -> Run {
         let run = try config(batch: batch)
         let charset = try run.charset()
-        let model: Module, forward: (Tensor) throws -> Tensor
+        let model: Module, modelForward: (Tensor) throws -> Tensor
         if batchNorm {
             let m = try TinyBatchNormRecognizer(classes: charset.classCount)
-            (model, forward) = (m, { try m($0) })
+            (model, modelForward) = (m, { try m($0) })
         } else {
             let m = try TinyRecognizer(classes: charset.classCount)
-            (model, forward) = (m, { try m($0) })
+            (model, modelForward) = (m, { try m($0) })
+        }
+        var forwards = 0
+        let forward = { (x: Tensor) throws -> Tensor in
+            forwards += 1
+            if forwards == failForwardAt { throw TrainError("test: forward fails at step \(forwards)") }
+            return try modelForward(x)
         }
         // Fixed weights, not LibTorch's global generator: the ranks' threads would race on it.
         for (i, p) in model.namedParameters().enumerated() {
