@@ -85,33 +85,50 @@ final class DataParallelSyncBatchNormTests: XCTestCase {
     /// gradients, the ranks' parameter gradients summed (rank losses add up to the whole loss
     /// here) and running statistics agree within 1e-5.
     func testSyncBatchNormMatchesBatchNormOfTheWholeBatch() throws {
+        try checkAgainstWholeBatch(bf16: false)
+    }
+
+    /// The same under bfloat16 autocast (`Global.bf16`), the input in bfloat16 as a convolution
+    /// under autocast gives it: the same output dtype as LibTorch's batch norm there, and values
+    /// within 1e-5 again (both compute the statistics in float32 or better from the same input).
+    func testSyncBatchNormUnderBF16AutocastMatchesBatchNorm() throws {
+        try checkAgainstWholeBatch(bf16: true)
+    }
+
+    func checkAgainstWholeBatch(bf16: Bool) throws {
         let shape = [6, 3, 2, 5], perSample = 3 * 2 * 5
         var rng = SplitMix64(seed: 5)
         let xs = (0..<(6 * perSample)).map { _ in Float.random(in: -1...1, using: &rng) + 4 }
         let upstream = (0..<(6 * perSample)).map { _ in Float.random(in: -1...1, using: &rng) }
         let (w, b): ([Float], [Float]) = ([0.5, -1.2, 2], [0.1, 0.2, -0.3])
 
-        /// Forward and backward of samples `range`: [y, x.grad, weight.grad, bias.grad, running mean, running var].
-        @Sendable func run(_ range: Range<Int>, group: ProcessGroup?) throws -> [[Float]] {
+        /// Forward and backward of samples `range`: [y, x.grad, weight.grad, bias.grad, running mean, running var]
+        /// and y's dtype.
+        @Sendable func run(_ range: Range<Int>, group: ProcessGroup?) throws -> (values: [[Float]], dtype: DType) {
             let values = { (a: [Float]) in Array(a[(range.lowerBound * perSample)..<(range.upperBound * perSample)]) }
             let n = range.count
             let x = try Tensor(values(xs), shape: [n] + shape.dropFirst()).requiresGrad(true)
             let (weight, bias) = (try Tensor(w).requiresGrad(true), try Tensor(b).requiresGrad(true))
             let (mean, variance) = (try Tensor.zeros([3]), try Tensor.ones([3]))
-            let y = try group.map {
-                try F.syncBatchNorm(x, group: $0, weight: weight, bias: bias, runningMean: mean, runningVar: variance)
-            } ?? F.batchNorm(x, weight: weight, bias: bias, runningMean: mean, runningVar: variance, training: true)
-            try (y * Tensor(values(upstream), shape: [n] + shape.dropFirst())).sum().backward()
-            return try [y, try XCTUnwrap(x.grad), try XCTUnwrap(weight.grad), try XCTUnwrap(bias.grad), mean, variance]
-                .map { try $0.toArray(Float.self) }
+            let input = bf16 ? try x.to(.bfloat16) : x
+            let y = try Torch.withBF16Autocast(bf16) {
+                try group.map {
+                    try F.syncBatchNorm(input, group: $0, weight: weight, bias: bias, runningMean: mean, runningVar: variance)
+                } ?? F.batchNorm(input, weight: weight, bias: bias, runningMean: mean, runningVar: variance, training: true)
+            }
+            try (y.to(.float32) * Tensor(values(upstream), shape: [n] + shape.dropFirst())).sum().backward()
+            return (try [y.to(.float32), try XCTUnwrap(x.grad), try XCTUnwrap(weight.grad), try XCTUnwrap(bias.grad), mean, variance]
+                .map { try $0.toArray(Float.self) }, y.dtype)
         }
-        let whole = try run(0..<6, group: nil)
-        let (r0, r1) = try DataParallelTests.twoRanks { rank, dp in try run(rank == 0 ? 0..<2 : 2..<6, group: dp.group) }
+        let (whole, dtype) = try run(0..<6, group: nil)
+        let ((r0, dtype0), (r1, _)) = try DataParallelTests.twoRanks { rank, dp in try run(rank == 0 ? 0..<2 : 2..<6, group: dp.group) }
+        print("sync batch norm\(bf16 ? " (bf16 autocast)" : ""): output dtype \(dtype0), LibTorch's batch norm \(dtype)")
+        XCTAssertEqual(dtype0, dtype)
         let split = [r0[0] + r1[0], r0[1] + r1[1], zip(r0[2], r1[2]).map(+), zip(r0[3], r1[3]).map(+), r0[4], r0[5]]
         let names = ["output", "input gradient", "weight gradient", "bias gradient", "running mean", "running var"]
         for (i, name) in names.enumerated() {
             let diff = zip(split[i], whole[i]).map { abs($0 - $1) }.max() ?? .infinity
-            print("sync batch norm: \(name): max |2 ranks - whole batch| = \(diff) (limit 1e-5)")
+            print("sync batch norm\(bf16 ? " (bf16 autocast)" : ""): \(name): max |2 ranks - whole batch| = \(diff) (limit 1e-5)")
             XCTAssertEqual(split[i].count, whole[i].count)
             XCTAssertLessThanOrEqual(diff, 1e-5, name)
         }
