@@ -13,6 +13,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <ATen/core/grad_mode.h>
+#include <torch/csrc/autograd/custom_function.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -164,6 +165,88 @@ void all_reduce(Group &g, const std::vector<at::Tensor> &ts, ct_dist_reduce op, 
   }
 }
 
+// The sum over the ranks as an autograd function. The backward needs the group after the entry
+// point has returned: the context holds a copy of it (a reference to the Gloo group, which stays
+// alive with the graph even if the caller frees its handle first).
+struct GroupRef : torch::CustomClassHolder {
+  explicit GroupRef(Group g) : g(std::move(g)) {}
+  Group g;
+};
+
+struct AllReduceSum : torch::autograd::Function<AllReduceSum> {
+  static at::Tensor forward(torch::autograd::AutogradContext *ctx, const at::Tensor &x, Group *g) {
+    ctx->saved_data["group"] = c10::IValue::make_capsule(c10::make_intrusive<GroupRef>(*g));
+    at::Tensor sum = x.clone(at::MemoryFormat::Contiguous);
+    all_reduce(*g, {sum}, CT_DIST_SUM, 0);
+    return sum;
+  }
+
+  // d(sum over ranks of loss_r) / d(x on this rank) = sum over ranks r of d loss_r / d out. The
+  // engine then averages parameter gradients over the ranks, which makes it the gradient of the
+  // mean of the ranks' losses: the single-process loss of the global batch.
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto ref = c10::static_intrusive_pointer_cast<GroupRef>(ctx->saved_data["group"].toCapsule());
+    at::Tensor g = grads[0].clone(at::MemoryFormat::Contiguous);  // materialised (zeros) when undefined
+    try {
+      all_reduce(ref->g, {g}, CT_DIST_SUM, 0);
+    } catch (const std::exception &e) {  // runs inside backward(): say which collective failed
+      std::ostringstream what;
+      what << "gradient " << g.sizes();
+      throw std::runtime_error(label("all_reduce_sum_autograd backward", &ref->g, what.str()) + ": " + e.what());
+    }
+    return {g, at::Tensor()};                                     // none for the group argument
+  }
+};
+
+// SyncBatchNorm's forward from differentiable ops: autograd derives the backward, including the
+// path through the global statistics (summed over the ranks by AllReduceSum's backward).
+at::Tensor sync_batch_norm(Group &g, const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias,
+                           const at::Tensor &running_mean, const at::Tensor &running_var, double momentum, double eps) {
+  if (x.dim() < 2) throw std::invalid_argument("expected an N x C x ... input");
+  const int64_t c = x.size(1);
+  if (c == 0) throw std::invalid_argument("no channels");
+  std::vector<int64_t> reduce{0}, perChannel(static_cast<size_t>(x.dim()), 1);  // 1 x C x 1 x 1
+  for (int64_t d = 2; d < x.dim(); d++) reduce.push_back(d);
+  perChannel[1] = c;
+  // Statistics of half / bfloat16 inputs (autocast) in float32, as at::batch_norm's.
+  const bool reduced = x.scalar_type() == at::kHalf || x.scalar_type() == at::kBFloat16;
+  const at::Tensor xf = reduced ? x.to(at::kFloat) : x;
+  // [sum (C), sum of squares (C), count]: float64, because E[x^2] - E[x]^2 cancels in float32
+  // when |mean| >> std. One all-reduce per layer and step.
+  const double count = static_cast<double>(x.numel() / c);
+  at::Tensor local = at::cat({xf.sum(reduce, false, at::kDouble), (xf * xf).sum(reduce, false, at::kDouble),
+                              at::full({1}, count, xf.options().dtype(at::kDouble))});
+  at::Tensor total = AllReduceSum::apply(local, &g);
+  const double n = total[2 * c].item<double>();  // host sync (the sum of the ranks' counts)
+  if (!(n > 1))
+    throw std::invalid_argument("expected more than 1 value per channel when training, got " +
+                                std::to_string(static_cast<int64_t>(n)) + " over all ranks");
+  at::Tensor mean = total.narrow(0, 0, c) / n;
+  at::Tensor var = (total.narrow(0, c, c) / n - mean * mean).clamp_min(0);  // biased: normalises
+  at::Tensor scale = (var + eps).rsqrt();
+  if (weight.defined()) scale = scale * weight.to(at::kDouble);
+  at::Tensor shift = -mean * scale;
+  if (bias.defined()) shift = shift + bias.to(at::kDouble);
+  // y = (x - mean) / sqrt(var + eps) * weight + bias = x * scale + shift, in x's precision.
+  at::Tensor y = xf * scale.to(xf.scalar_type()).view(perChannel) + shift.to(xf.scalar_type()).view(perChannel);
+  {
+    at::NoGradGuard no_grad;  // running statistics: PyTorch's update, unbiased variance
+    if (running_mean.defined())
+      running_mean.mul_(1 - momentum).add_(mean.detach().to(running_mean.scalar_type()), momentum);
+    if (running_var.defined())
+      running_var.mul_(1 - momentum).add_((var.detach() * (n / (n - 1))).to(running_var.scalar_type()), momentum);
+  }
+  return reduced ? y.to(x.scalar_type()) : y;
+}
+
+std::string shape(ct_tensor t) {
+  if (!t.ptr) return "NULL";
+  std::ostringstream s;
+  s << static_cast<at::Tensor *>(t.ptr)->sizes();
+  return s.str();
+}
+
 // Like ct::fail, for ops whose description is already a full sentence head: "op (details): what".
 int fail(ct_error *err, const std::string &op, const char *what) {
   if (err) {
@@ -297,6 +380,24 @@ int ct_broadcast(ct_process_group pg, const ct_tensor *ts, int64_t n, int root, 
       wait_all(works);
     });
     for (size_t i = 0; i < bs.size(); i++) unflatten(flats[i], bs[i]);
+  CT_DIST_CATCH(name)
+}
+
+int ct_all_reduce_sum_autograd(ct_tensor *out, ct_process_group pg, ct_tensor x, ct_error *err) {
+  std::string name = label("all_reduce_sum_autograd", static_cast<Group *>(pg.ptr), "input " + shape(x));
+  CT_TRY
+    Group &g = G(pg);
+    *out = ct::wrap(AllReduceSum::apply(T(x), &g));
+  CT_DIST_CATCH(name)
+}
+
+int ct_sync_batch_norm(ct_tensor *out, ct_process_group pg, ct_tensor x, ct_tensor weight, ct_tensor bias,
+                       ct_tensor running_mean, ct_tensor running_var, double momentum, double eps, ct_error *err) {
+  std::string name = label("sync_batch_norm", static_cast<Group *>(pg.ptr),
+                           "input " + shape(x) + ", weight " + shape(weight) + ", running_mean " + shape(running_mean));
+  CT_TRY
+    *out = ct::wrap(sync_batch_norm(G(pg), T(x), ct::opt(weight), ct::opt(bias), ct::opt(running_mean),
+                                    ct::opt(running_var), momentum, eps));
   CT_DIST_CATCH(name)
 }
 

@@ -60,6 +60,12 @@ public struct GlobalConfig: Decodable, Sendable {
     public var labelList: [String]?
     /// Run convolutions under bfloat16 autocast (CPU with AVX-512 BF16).
     public var bf16 = false
+    /// Data-parallel training (`--nproc`, torchrun): BatchNorm layers normalise with the statistics
+    /// of the whole global batch, all-reduced over the ranks each step (PyTorch's SyncBatchNorm;
+    /// training then matches one process with the global batch), instead of each rank's own share
+    /// (false: cheaper, one all-reduce fewer per BatchNorm layer and step). No effect in a
+    /// single-process run.
+    public var syncBn = false
 
     /// PaddleOCR keys that have no meaning here; accepted so PaddleOCR configs load, and listed in a warning.
     public static let ignoredPaddleKeys = ["use_gpu", "distributed", "log_smooth_window", "save_epoch_step",
@@ -75,6 +81,7 @@ public struct GlobalConfig: Decodable, Sendable {
         case useSpaceChar = "use_space_char", maxTextLength = "max_text_length", seed, threads
         case emaDecay = "ema_decay", earlyStoppingPatience = "early_stopping_patience", freeze
         case lrMult = "lr_mult", dataIssuePolicy = "data_issue_policy", bf16, labelList = "label_list"
+        case syncBn = "sync_bn"
     }
 
     struct AnyKey: CodingKey {
@@ -108,6 +115,7 @@ public struct GlobalConfig: Decodable, Sendable {
         dataIssuePolicy = try c.value(.dataIssuePolicy, or: dataIssuePolicy)
         bf16 = try c.value(.bf16, or: bf16)
         labelList = try c.decodeIfPresent([String].self, forKey: .labelList)
+        syncBn = try c.value(.syncBn, or: syncBn)
         let extra = try decoder.container(keyedBy: AnyKey.self)
         for key in GlobalConfig.ignoredPaddleKeys where extra.contains(AnyKey(stringValue: key)) {
             _ = try extra.decode(ConfigValue.self, forKey: AnyKey(stringValue: key))

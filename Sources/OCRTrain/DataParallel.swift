@@ -11,8 +11,12 @@ import Torch
 ///
 /// - Parameters and buffers are broadcast from rank 0 once, after pretrained weights or a resumed
 ///   checkpoint are loaded.
-/// - BatchNorm statistics are per rank (each normalises its own share); rank 0's running averages
-///   are the ones evaluated and saved. A `Global.sync_bn` switch may come later.
+/// - BatchNorm statistics: with `Global.sync_bn: true` every BatchNorm layer normalises with the
+///   mean and variance of the whole global batch (one differentiable all-reduce per layer and
+///   step, `F.syncBatchNorm`), so N ranks x batch b train as one process x batch N*b and the
+///   running averages are the same on every rank. With false (the default) each rank normalises
+///   its own share - cheaper, but a different computation whose running averages differ per
+///   rank; rank 0's are the ones evaluated and saved.
 /// - Only rank 0 evaluates, logs and writes config.yml and checkpoints.
 /// - Every step the ranks agree on whether to stop (Ctrl-C, SIGTERM, early stopping) and on the
 ///   step a time budget allows, so they always run the same number of collectives.
@@ -48,6 +52,15 @@ public final class DataParallel: @unchecked Sendable {
     /// Makes every rank's parameters and buffers rank 0's.
     public func broadcastState(of model: Module) throws {
         try collective { try group.broadcast(model.namedParameters().map(\.tensor) + model.namedBuffers().map(\.tensor), root: 0) }
+    }
+
+    /// `Global.sync_bn`: makes every BatchNorm layer of `model` normalise with the global batch's
+    /// statistics (`synchronised`) or its own share's. Returns the line the engine logs.
+    public func synchroniseBatchNorm(in model: Module, _ synchronised: Bool) -> String {
+        let layers = model.modules().compactMap { $0 as? BatchNorm2d }
+        for bn in layers { bn.syncGroup = synchronised ? group : nil }
+        let how = synchronised ? "synchronised over \(worldSize) ranks" : "per rank"
+        return "data parallel: BatchNorm statistics \(how) (\(layers.count) BatchNorm layers; Global.sync_bn: \(synchronised))"
     }
 
     /// Averages the gradients of `parameters` over the ranks, in place.
@@ -108,4 +121,15 @@ public protocol ShardableBatchSource<Batch>: BatchSource {
 public struct DataParallelError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public var description: String { message }
+
+    public init(message: String) { self.message = message }
+
+    /// `error` when it is one, or a LibTorch error from a collective inside the model - the
+    /// all-reduce of a synchronised BatchNorm in forward or backward - that lost its peer: the shim
+    /// ends those messages with "exited or stopped answering" (ct_dist.cpp, explain). nil otherwise.
+    public init?(peerLost error: any Error) {
+        if let e = error as? DataParallelError { self = e; return }
+        guard let e = error as? TorchError, e.message.contains("exited or stopped answering") else { return nil }
+        message = e.message
+    }
 }

@@ -67,6 +67,7 @@ public struct LocalLayout: Equatable, Sendable, CustomStringConvertible {
         return out
     }
 
-    /// Whether `auto`'s split turns on synchronised BatchNorm (needs `Global.sync_bn`).
-    static let splitSyncsBatchNorm = false
+    /// `auto`'s split turns on synchronised BatchNorm: per-rank statistics over half the batch
+    /// would make the split train differently from one process.
+    static let splitSyncsBatchNorm = true
 }

@@ -66,6 +66,7 @@ public final class Trainer<Task: TrainingTask> {
         if let p = g.pretrainedModel { try loadPretrained(p, events: events) }
         if let c = g.checkpoints { try resume(from: c, events: events) }
         try parts.dataParallel?.broadcastState(of: parts.model)
+        if let dp = parts.dataParallel { events(.message(dp.synchroniseBatchNorm(in: parts.model, g.syncBn))) }
     }
 
     // MARK: - the loop

@@ -78,4 +78,13 @@ public final class ProcessGroup: @unchecked Sendable {
 
     /// Returns once every rank has reached it.
     public func barrier() throws { try Tensor.check { err in ct_barrier(handle, &err) } }
+
+    /// The sum of `x` over the ranks as a new tensor that autograd differentiates through: in
+    /// backward the gradient reaching the result is summed over the ranks too, so `x` receives the
+    /// gradient of the ranks' summed losses with respect to its own contribution (what statistics
+    /// shared by all ranks need, e.g. synchronised BatchNorm's). Forward and backward are one
+    /// collective each: every rank calls them in the same order.
+    public func sumOverRanks(_ x: Tensor) throws -> Tensor {
+        try Tensor.call { out, err in ct_all_reduce_sum_autograd(&out, handle, x.handle, &err) }
+    }
 }

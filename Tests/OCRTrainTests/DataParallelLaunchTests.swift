@@ -81,6 +81,19 @@ final class DataParallelLaunchTests: XCTestCase {
         }
     }
 
+    /// `Global.sync_bn: true` on the real CRNN (MobileNetV3, dozens of BatchNorm layers): two
+    /// worker processes run every layer's all-reduce in forward and backward in the same order,
+    /// train, and rank 0 says once that the statistics are synchronised.
+    func testTwoWorkersWithSynchronisedBatchNorm() throws {
+        let run = try Run(try ocrTrain(), args(steps: 3) + ["Global.sync_bn=true"])
+        XCTAssertTrue(run.waitForExit(seconds: 300), "still running:\n\(run.output)")
+        let out = run.output
+        XCTAssertEqual(run.process.terminationStatus, 0, out)
+        XCTAssertEqual(out.components(separatedBy: "data parallel: BatchNorm statistics synchronised over 2 ranks").count - 1, 1, out)
+        XCTAssertEqual(out.components(separatedBy: "step 3/3").count - 1, 1, out)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("latest.h5").path))
+    }
+
     /// SIGKILL one worker mid-run: rank 0 fails at once with an error naming the lost rank (after
     /// writing latest.h5), and the launcher exits non-zero naming the killed rank - well within
     /// the group's timeout.

@@ -64,8 +64,8 @@ final class DataParallelTests: XCTestCase {
     /// unlike Adam, would see a gradient summed instead of averaged). The ranks end bit-identical
     /// to each other; against the single process they differ only by float32 summation order (two
     /// half-batch means averaged vs one mean): limit 1e-5 on parameters, 1e-5 relative on the
-    /// logged losses. The model has no BatchNorm: with BatchNorm each rank normalises its own 4
-    /// lines (per-rank statistics), which is a different computation, not a rounding difference.
+    /// logged losses. The model has no BatchNorm: with BatchNorm the same holds only under
+    /// `Global.sync_bn` (see `DataParallelSyncBatchNormTests`).
     func testTwoRanksOfBatchBMatchOneProcessOfBatch2B() throws {
         try checkEquivalence(optimizer: "AdamW", lr: 0.005, clip: 1)
         try checkEquivalence(optimizer: "Momentum", lr: 1e-4, clip: nil)
@@ -77,7 +77,7 @@ final class DataParallelTests: XCTestCase {
         let dir = self.dir.appendingPathComponent(optimizer)
         let single = try Self.train(batch: 8, steps: steps, optimizer: o, dataParallel: nil, runDir: dir.appendingPathComponent("single").path)
         let base = dir.path
-        let (r0, r1) = try twoRanks { rank, dp in
+        let (r0, r1) = try Self.twoRanks { rank, dp in
             try Self.train(batch: 4, steps: steps, optimizer: o, dataParallel: dp, runDir: base + "/rank\(rank)")
         }
 
@@ -89,13 +89,8 @@ final class DataParallelTests: XCTestCase {
         XCTAssertLessThanOrEqual(lossDiff, 1e-5, optimizer)
         XCTAssertGreaterThan(abs(single.losses.first! - single.losses.last!), 1e-3, "the model must actually train")
 
-        var rankDiff: Float = 0, singleDiff: Float = 0, moved: Float = 0
-        for (path, w) in single.state {
-            let (a, b, start) = (try XCTUnwrap(r0.state[path]), try XCTUnwrap(r1.state[path]), try XCTUnwrap(single.initial[path]))
-            rankDiff = max(rankDiff, zip(a, b).map { abs($0 - $1) }.max() ?? 0)
-            singleDiff = max(singleDiff, zip(a, w).map { abs($0 - $1) }.max() ?? 0)
-            moved = max(moved, zip(w, start).map { abs($0 - $1) }.max() ?? 0)
-        }
+        let (rankDiff, singleDiff, moved) = try (Self.maxDiff(r0.state, r1.state), Self.maxDiff(r0.state, single.state),
+                                                 Self.maxDiff(single.state, single.initial))
         print("\(optimizer): parameters after \(steps) steps: max |rank0 - rank1| = \(rankDiff) (limit 0), max |2 ranks - 1 process| = \(singleDiff) "
               + "(limit 1e-5), max |change| from the start = \(moved)")
         XCTAssertEqual(rankDiff, 0, "\(optimizer): the ranks drifted apart")
@@ -111,7 +106,7 @@ final class DataParallelTests: XCTestCase {
     /// writes latest.h5 with the reason.
     func testStopOnOneRankStopsBoth() throws {
         let base = dir.path
-        let (r0, r1) = try twoRanks { rank, dp in
+        let (r0, r1) = try Self.twoRanks { rank, dp in
             try Self.train(batch: 4, steps: 1000, optimizer: .init(name: "AdamW", lr: 0.001, clip: nil), dataParallel: dp,
                            runDir: base + "/rank\(rank)", stopAt: rank == 1 ? 3 : nil)
         }
@@ -124,7 +119,7 @@ final class DataParallelTests: XCTestCase {
     /// Global.train_minutes: the ranks' clocks differ, rank 0's plan is the one both follow.
     func testTimeBudgetEndsBothRanksAtTheSameStep() throws {
         let base = dir.path
-        let (r0, r1) = try twoRanks { rank, dp in
+        let (r0, r1) = try Self.twoRanks { rank, dp in
             try Self.train(batch: 4, steps: 1_000_000, optimizer: .init(name: "AdamW", lr: 0.001, clip: nil), dataParallel: dp,
                            runDir: base + "/rank\(rank)", trainMinutes: 0.03)
         }
@@ -135,16 +130,22 @@ final class DataParallelTests: XCTestCase {
         XCTAssertGreaterThan(r0.losses.count, 2)
     }
 
+    /// The largest |a - b| over the tensors of two states with the same keys.
+    static func maxDiff(_ a: [String: [Float]], _ b: [String: [Float]]) throws -> Float {
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        return try a.map { path, x in zip(x, try XCTUnwrap(b[path])).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+    }
+
     /// Runs `body` as ranks 0 and 1 on two threads, each with its own group over one TCP store.
-    func twoRanks(_ body: @escaping @Sendable (Int, DataParallel) throws -> Run) throws -> (Run, Run) {
-        let store = try TCPStore(host: "127.0.0.1", port: 0, isServer: true, worldSize: 2, timeoutSeconds: 120)
-        let box = RankResults()
+    static func twoRanks<R>(timeoutSeconds: Double = 120, _ body: @escaping @Sendable (Int, DataParallel) throws -> R) throws -> (R, R) {
+        let store = try TCPStore(host: "127.0.0.1", port: 0, isServer: true, worldSize: 2, timeoutSeconds: timeoutSeconds)
+        let box = RankResults<R>()
         let threads = (0..<2).map { rank in
             Thread {
                 do {
                     let s = rank == 0 ? store : try TCPStore(host: "127.0.0.1", port: store.port, isServer: false, worldSize: 2,
-                                                             timeoutSeconds: 120)
-                    let dp = DataParallel(group: try ProcessGroup(store: s, rank: rank, worldSize: 2, timeoutSeconds: 120))
+                                                             timeoutSeconds: timeoutSeconds)
+                    let dp = DataParallel(group: try ProcessGroup(store: s, rank: rank, worldSize: 2, timeoutSeconds: timeoutSeconds))
                     box.set(rank, .success(try body(rank, dp)))
                 } catch {
                     box.set(rank, .failure(error))
@@ -163,23 +164,41 @@ final class DataParallelTests: XCTestCase {
 
     struct Run {
         var state: [String: [Float]], initial: [String: [Float]], losses: [Double]
+        /// The float buffers (BatchNorm's running_mean and running_var); the trainer's set-up messages.
+        var buffers: [String: [Float]], messages: [String]
         /// "reason@step" of the finished event.
         var finished: String
     }
 
-    final class RankResults: @unchecked Sendable {
+    final class RankResults<R>: @unchecked Sendable {
         let lock = NSLock(), done = DispatchSemaphore(value: 0)
-        var results: [Int: Result<Run, any Error>] = [:]
-        func set(_ rank: Int, _ r: Result<Run, any Error>) { lock.withLock { results[rank] = r } }
-        func get(_ rank: Int) throws -> Run { try XCTUnwrap(lock.withLock { results[rank] }).get() }
+        var results: [Int: Result<R, any Error>] = [:]
+        func set(_ rank: Int, _ r: Result<R, any Error>) { lock.withLock { results[rank] = r } }
+        func get(_ rank: Int) throws -> R { try XCTUnwrap(lock.withLock { results[rank] }).get() }
     }
 
-    /// Trains the tiny recogniser on the tiny config's lines; returns its weights and logged losses.
+    /// Trains the tiny recogniser (with `batchNorm`, `TinyBatchNormRecognizer` under
+    /// `Global.sync_bn: syncBN`) on the tiny config's lines; returns its weights and logged losses.
+    /// `failForwardAt`: the model's forward throws at that step (a rank lost mid-step).
     static func train(batch: Int, steps: Int, optimizer: Optim, dataParallel: DataParallel?, runDir: String,
-                      stopAt: Int? = nil, trainMinutes: Double? = nil) throws -> Run {
+                      stopAt: Int? = nil, trainMinutes: Double? = nil, batchNorm: Bool = false, syncBN: Bool = false,
+                      failForwardAt: Int? = nil) throws -> Run {
         let run = try config(batch: batch)
         let charset = try run.charset()
-        let model = try TinyRecognizer(classes: charset.classCount)
+        let model: Module, modelForward: (Tensor) throws -> Tensor
+        if batchNorm {
+            let m = try TinyBatchNormRecognizer(classes: charset.classCount)
+            (model, modelForward) = (m, { try m($0) })
+        } else {
+            let m = try TinyRecognizer(classes: charset.classCount)
+            (model, modelForward) = (m, { try m($0) })
+        }
+        var forwards = 0
+        let forward = { (x: Tensor) throws -> Tensor in
+            forwards += 1
+            if forwards == failForwardAt { throw TrainError("test: forward fails at step \(forwards)") }
+            return try modelForward(x)
+        }
         // Fixed weights, not LibTorch's global generator: the ranks' threads would race on it.
         for (i, p) in model.namedParameters().enumerated() {
             var rng = SplitMix64(seed: 99, UInt64(i))
@@ -194,6 +213,7 @@ final class DataParallelTests: XCTestCase {
         g.printBatchStep = 1
         g.evalBatchStep = [1000, 1000]
         g.trainMinutes = trainMinutes
+        g.syncBn = syncBN
         var o = run.optimizer
         o.name = optimizer.name
         o.lr.learningRate = optimizer.lr
@@ -202,7 +222,10 @@ final class DataParallelTests: XCTestCase {
         var parts = Trainer<RecognitionTask>.Parts(model: model, global: g, optimizer: o, resolvedConfig: "x: 1\n", preprocess: "p",
                                                    train: LineBatchStream(loader), eval: nil)
         parts.dataParallel = dataParallel
-        let trainer = try Trainer(task: RecognitionTask(forward: { try model($0) }, charset: charset), parts: parts) { _ in }
+        var messages: [String] = []
+        let trainer = try Trainer(task: RecognitionTask(forward: forward, charset: charset), parts: parts) { e in
+            if case .message(let m) = e { messages.append(m) }
+        }
         var losses: [Double] = [], finished = ""
         let stop = StopFlag()
         _ = try trainer.run(stop: stop) { e in
@@ -213,6 +236,8 @@ final class DataParallelTests: XCTestCase {
             if case .finished(let why, let step) = e { finished = "\(why)@\(step)" }
         }
         let state = try Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.path, try $0.tensor.toArray(Float.self)) })
-        return Run(state: state, initial: initial, losses: losses, finished: finished)
+        let buffers = try Dictionary(uniqueKeysWithValues: model.namedBuffers().filter { $0.tensor.dtype == .float32 }
+            .map { ($0.path, try $0.tensor.toArray(Float.self)) })
+        return Run(state: state, initial: initial, losses: losses, buffers: buffers, messages: messages, finished: finished)
     }
 }

@@ -53,6 +53,23 @@ int ct_broadcast(ct_process_group pg, const ct_tensor *ts, int64_t n, int root, 
 // Returns once every rank has called it (or fails at the timeout).
 int ct_barrier(ct_process_group pg, ct_error *err);
 
+// Differentiable all-reduce: *out is the sum of x over the ranks (x is left as it is). In backward
+// the gradient reaching *out is summed over the ranks too, so the gradient reaching x is that of
+// the ranks' summed losses with respect to this rank's contribution. Every rank must run the
+// forward and the backward in the same order (each is one collective on the group); the group
+// is kept alive by the graph until the backward has run.
+int ct_all_reduce_sum_autograd(ct_tensor *out, ct_process_group pg, ct_tensor x, ct_error *err);
+
+// Synchronised batch norm, training mode (PyTorch's SyncBatchNorm): x is N x C x ..., normalised
+// with the mean and biased variance of channel c over every rank's batch. One differentiable
+// all-reduce per call carries [sum (C), sum of squares (C), count] in float64; gradients flow
+// through it, so with the engine's gradient average 2 ranks x batch b train as 1 process x batch
+// 2b. running_mean / running_var (may be NULL, as weight and bias) are updated in place with
+// momentum from the global mean and unbiased variance, identically on every rank. Eval mode has
+// no collective: use ct_batch_norm.
+int ct_sync_batch_norm(ct_tensor *out, ct_process_group pg, ct_tensor x, ct_tensor weight, ct_tensor bias,
+                       ct_tensor running_mean, ct_tensor running_var, double momentum, double eps, ct_error *err);
+
 #ifdef __cplusplus
 }
 #endif
