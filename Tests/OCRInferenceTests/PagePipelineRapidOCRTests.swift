@@ -9,7 +9,8 @@ import XCTest
 /// each side set to PaddleOCR's inference defaults: the same number of lines in the same order,
 /// each of our boxes with IoU >= 0.95 with RapidOCR's, the same texts, and confidences within 1e-4
 /// (batches are formed alike, and the venvs' OpenCV 4.12 crops byte for byte as Imaging's 4.6, so
-/// they differ only by float rounding). Two references, one comparison:
+/// they differ only by float rounding, and RapidOCR 3.x's rounding to 5 decimals). Two references,
+/// one comparison:
 /// - PP-OCRv4 det + v2.0 cls + v4 rec: RapidOCR 1.4.4 (Python/rapidocr_pages.py, test venv);
 /// - PP-OCRv6 small det + rec with the same cls: RapidOCR 3.10.0 (Python/rapidocr3_pages.py, the
 ///   venv of `scripts/test-venv.sh --rapidocr3`).
@@ -33,6 +34,15 @@ final class PagePipelineRapidOCRTests: XCTestCase {
     func testPPOCRv6SameBoxesAndTextsAsRapidOCR3() throws {
         try compare(models: .ppocrV6Small(in: TestPages.modelDirectory), script: "Tests/OCRInferenceTests/Python/rapidocr3_pages.py",
                     venv: .rapidOCR3, version: "rapidocr 3.10.0")
+    }
+
+    /// The comparison fails, never skips, without its venv: the error names the command that makes it.
+    func testMissingVenvFailsNamingItsSetup() throws {
+        var venv = VenvPython.Venv.rapidOCR3
+        venv.directory = ".deps/no-such-venv"
+        XCTAssertThrowsError(try VenvPython.run("Tests/OCRInferenceTests/Python/rapidocr3_pages.py", [], venv: venv)) { error in
+            XCTAssertTrue("\(error)".contains("run scripts/test-venv.sh --rapidocr3"), "\(error)")
+        }
     }
 
     /// Reads the pages with `models` and with `script` (RapidOCR `version`, in `venv`) and compares

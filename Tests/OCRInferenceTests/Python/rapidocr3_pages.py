@@ -13,16 +13,17 @@ runs them, the same as rapidocr_pages.py sets RapidOCR 1.4.4:
 - RapidOCR 3.x's own page steps, which PaddleOCR's TextSystem does not have, off: the resize into
   30...2000 px (`use_preprocess_img`) and the white band added above and below short or very
   wide pages (`use_vertical_padding`);
-- reading order: PaddleOCR's `sorted_boxes` (tools/infer/predict_system.py; RapidOCR 1.4.4 and
-  PaddleX's `sort_quad_boxes` are the same) in place of RapidOCR 3.x's NumPy rewrite of it
-  (`TextDetector.sorted_boxes`), which is not equivalent: it makes one row of every chain of boxes
-  whose tops are each within 10 px of the next, so on pages with several columns or slanted
-  blocks a row can take in boxes 20+ px lower and read them first (2 of the test's 7 pages, the
-  same lines and texts, other order). Everything else is RapidOCR 3.10.0's own code.
+- reading order: PaddleOCR's `sorted_boxes` (tools/infer/predict_system.py; RapidOCR 1.4.4's and
+  PaddleOCR 3.x's - PaddleX's `SortQuadBoxes` - are the same) in place of RapidOCR 3.x's NumPy
+  rewrite of it (`TextDetector.sorted_boxes`), which is not equivalent: it makes one row of every
+  chain of boxes whose tops are each within 10 px of the next, so on pages with several columns or
+  slanted blocks a row takes in boxes well over 10 px lower and may read them first (2 of the
+  test's 7 pages: the same lines and texts, in another order). Everything else is RapidOCR
+  3.10.0's own code.
 
 usage: rapidocr3_pages.py PAGE.png... -> JSON on stdout, as rapidocr_pages.py: {"version": str,
 "pages": {"PAGE.png": [{"box": [[x, y] x 4], "text": str, "score": float}, ...]}} in RapidOCR's
-(sorted_boxes) order.
+(PaddleOCR's sorted_boxes) order.
 """
 import json
 import sys
