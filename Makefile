@@ -20,7 +20,9 @@ deps: setup
 build: deps
 	$(SWIFT) build -j $(JOBS)
 
+# The tests' second venv (RapidOCR 3.10.0, for the PP-OCRv6 page comparison; idempotent).
 test: deps
+	@bash scripts/test-venv.sh --rapidocr3
 	$(SWIFT) build -j $(JOBS) --build-tests
 	$(SWIFT) test -j $(JOBS) --skip-build
 	bash scripts/check-ocr-links.sh .build/debug/ocr

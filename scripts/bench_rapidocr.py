@@ -4,8 +4,8 @@ files, then both side by side (scripts/bench-rapidocr.sh runs the two in one go)
 - RapidOCR 1.4.4 (`rapidocr-onnxruntime`, PP-OCRv4 det + v2.0 cls + v4 rec) is set to PaddleOCR's
   inference defaults exactly as the parity test sets it (Tests/OCRInferenceTests/Python/
   rapidocr_pages.py, `make_engine`), so both pipelines read the same boxes and texts.
-- `--rapidocr3`: RapidOCR 3.x (`rapidocr`, its own default models: PP-OCRv6 small det + rec and
-  its v2.0 cls), with the same detector settings.
+- `--rapidocr3`: RapidOCR 3.10.0 (`rapidocr`, its own default models: PP-OCRv6 small det + rec and
+  its v2.0 cls), set as the PP-OCRv6 parity test sets it (rapidocr3_pages.py, `make_engine`).
 
 Pages are decoded once up front (cv2, BGR): decoding is not timed, as `ocr-bench` times decoded
 pages too. One untimed warm-up pass over the first 3 pages, then `rounds` passes one page at a
@@ -40,16 +40,8 @@ def engine_v1(threads):
 
 
 def engine_v3(threads):
-    from rapidocr import RapidOCR
-    params = {
-        "Det.limit_side_len": 960, "Det.limit_type": "max",
-        "Det.mean": [0.485, 0.456, 0.406], "Det.std": [0.229, 0.224, 0.225],
-        "Det.thresh": 0.3, "Det.box_thresh": 0.6, "Det.unclip_ratio": 1.5, "Det.use_dilation": False,
-        "Det.score_mode": "fast", "Global.text_score": 0.5, "Global.log_level": "error",
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-    }
-    return RapidOCR(params=params), "rapidocr " + version("rapidocr")
+    from rapidocr3_pages import make_engine  # the PP-OCRv6 parity test's settings
+    return make_engine(threads=threads), "rapidocr " + version("rapidocr")
 
 
 def read_page(engine, image, v3):

@@ -21,6 +21,14 @@ public struct PageModels: Sendable, Equatable {
                    recognizer: directory + "/ch_PP-OCRv4_rec_infer.onnx")
     }
 
+    /// PP-OCRv6 small's detector and recogniser (RapidOCR 3.10.0's defaults) with the same v2.0
+    /// angle classifier, as scripts/setup.sh places them in `directory` (.deps/models).
+    public static func ppocrV6Small(in directory: String) -> PageModels {
+        PageModels(detector: directory + "/PP-OCRv6_det_small.onnx",
+                   classifier: directory + "/ch_ppocr_mobile_v2.0_cls_infer.onnx",
+                   recognizer: directory + "/PP-OCRv6_rec_small.onnx")
+    }
+
     /// The models in `directory`: `det.onnx`, `cls.onnx`, `rec.onnx` (OCRKit's names), or else
     /// the one `.onnx` file whose name contains `_det`, `_cls`, `_rec` each (PaddleOCR's names, as
     /// `ch_PP-OCRv4_det_infer.onnx`). The classifier may be missing; a missing or ambiguous

@@ -19,9 +19,9 @@ enum TestPages {
         var rect = (x0: 0, y0: 0, x1: 0, y1: 0)
     }
 
-    /// PaddleOCR's pipeline on PP-OCRv4; fails (never skips) when setup.sh has not placed the models.
-    static func reader(classifier: Bool = true) throws -> PageReader {
-        var models = PageModels.ppocrV4(in: modelDirectory)
+    /// PaddleOCR's pipeline on PP-OCRv4 (or `models`); fails (never skips) when setup.sh has not placed the models.
+    static func reader(classifier: Bool = true, models: PageModels = .ppocrV4(in: modelDirectory)) throws -> PageReader {
+        var models = models
         guard FileManager.default.fileExists(atPath: models.detector) else {
             throw InferenceError(.fileNotFound, "\(models.detector) is missing: run scripts/setup.sh")
         }
