@@ -37,15 +37,18 @@ struct OCRTrainCommand: ParsableCommand {
 
     func run() throws {
         if nproc > 1 {
-            _ = try RunConfig(path: options.config, overrides: options.override)   // a bad config fails once, here
+            let config = try RunConfig(path: options.config, overrides: options.override)   // a bad config fails once, here
+            _ = try config.global.trainingDevice(localRank: 0)                             // and so does a GPU this build lacks
             let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / nproc)
             let args = DataParallelLauncher.workerArguments(Array(CommandLine.arguments.dropFirst()), threads: threads)
             return try DataParallelLauncher.run(nproc: nproc, arguments: args, threadsPerRank: threads) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
         }
-        DataParallel.process = try DataParallel.join()        // torchrun's environment; nil alone
         let base = try RunConfig(path: options.config, overrides: options.override)
+        // torchrun's environment; nil alone. Ranks training on GPUs join over NCCL.
+        let env = ProcessInfo.processInfo.environment
+        DataParallel.process = try DataParallel.join(environment: env, backend: base.global.processGroupBackend(environment: env))
         let leader = DataParallel.process?.isLeader ?? true
         let printer = try ProgressPrinter(jsonlPath: leader ? base.global.saveModelDir + "/metrics.jsonl" : nil)
         let events = DataParallel.leaderOnly(printer.handle)
