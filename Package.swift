@@ -16,7 +16,10 @@ let torchCUDA = libtorch.map { FileManager.default.fileExists(atPath: "\($0)/lib
 let cudaHome = Context.environment["CUDA_HOME"] ?? "/usr/local/cuda"
 let cudaFlags = torchCUDA ? ["-DUSE_C10D_NCCL", "-isystem", "\(cudaHome)/include"]
     + (Context.environment["NCCL_HOME"].map { ["-isystem", "\($0)/include"] } ?? []) : []
-let cudaLibs: [LinkerSetting] = torchCUDA ? [.linkedLibrary("torch_cuda"), .linkedLibrary("c10_cuda")] : []
+// --no-as-needed: torch_cuda registers the CUDA kernels when it loads; a linker dropping it for
+// want of referenced symbols would leave every op on a GPU tensor without a kernel.
+let cudaLibs: [LinkerSetting] = torchCUDA
+    ? [.unsafeFlags(["-Xlinker", "--no-as-needed"]), .linkedLibrary("torch_cuda"), .linkedLibrary("c10_cuda")] : []
 
 // ONNX Runtime: .deps/onnxruntime from scripts/setup.sh, or ORT_HOME=/path.
 let ortHome = Context.environment["ORT_HOME"] ?? "\(Context.packageDirectory)/.deps/onnxruntime"

@@ -18,8 +18,9 @@
 #ifdef USE_C10D_NCCL
 #if !__has_include(<nccl.h>)
 #error "OCRKit: nccl.h not found. A CUDA LibTorch build needs NCCL's headers: set CUDA_HOME to a CUDA toolkit with NCCL (or NCCL_HOME), see scripts/gpu-check.sh."
-#endif
+#else
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 #endif
 
 #include <ATen/core/grad_mode.h>
