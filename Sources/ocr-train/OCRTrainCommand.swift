@@ -21,7 +21,7 @@ struct OCRTrainCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: ArgumentHelp("Train data-parallel on N local processes (Gloo); the global batch is N x batch_size_per_card. "
+    @Option(help: ArgumentHelp("Train data-parallel on N local processes (Gloo; NCCL, rank r on cuda:r, when Global.device is cuda); the global batch is N x batch_size_per_card. "
                                + "Workers get torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT: one started by torchrun joins the same way.",
                                valueName: "N"))
     var nproc = 1

@@ -21,6 +21,8 @@ typedef struct { void *ptr; } ct_process_group;
 
 // CT_DIST_NCCL: NVIDIA's collectives between GPUs; only in a build against a CUDA LibTorch
 // (USE_C10D_NCCL, see Package.swift), elsewhere asking for it fails with a message saying so.
+// NCCL's own failure handling applies there: a lost peer is noticed by LibTorch's NCCL watchdog,
+// which (with TORCH_NCCL_ASYNC_ERROR_HANDLING) ends the process rather than returning an error.
 typedef enum { CT_DIST_GLOO, CT_DIST_NCCL } ct_dist_backend;
 
 // CT_DIST_AVERAGE: the sum divided by the world size (gradient averaging).
