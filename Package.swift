@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 // OCRKit: train, evaluate, export and serve OCR models locally. Layers: see docs/DESIGN.md / README.md.
+import Foundation
 import PackageDescription
 
 // LibTorch: Debian's libtorch-dev by default; LIBTORCH=/path selects an official distribution
@@ -8,6 +9,17 @@ let libtorch = Context.environment["LIBTORCH"]
 let torchInclude = libtorch.map { ["\($0)/include", "\($0)/include/torch/csrc/api/include"] }
     ?? ["/usr/include/torch/csrc/api/include"]
 let torchLib = libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? []
+// A CUDA LibTorch (it has lib/libtorch_cuda.so): link torch_cuda and c10_cuda as well, and compile
+// ct_dist.cpp's NCCL process group (USE_C10D_NCCL). Its headers need the CUDA toolkit's and NCCL's:
+// CUDA_HOME (default /usr/local/cuda) and NCCL_HOME when NCCL lives elsewhere. scripts/gpu-check.sh.
+let torchCUDA = libtorch.map { FileManager.default.fileExists(atPath: "\($0)/lib/libtorch_cuda.so") } ?? false
+let cudaHome = Context.environment["CUDA_HOME"] ?? "/usr/local/cuda"
+let cudaFlags = torchCUDA ? ["-DUSE_C10D_NCCL", "-isystem", "\(cudaHome)/include"]
+    + (Context.environment["NCCL_HOME"].map { ["-isystem", "\($0)/include"] } ?? []) : []
+// --no-as-needed: torch_cuda registers the CUDA kernels when it loads; a linker dropping it for
+// want of referenced symbols would leave every op on a GPU tensor without a kernel.
+let cudaLibs: [LinkerSetting] = torchCUDA
+    ? [.unsafeFlags(["-Xlinker", "--no-as-needed"]), .linkedLibrary("torch_cuda"), .linkedLibrary("c10_cuda")] : []
 
 // ONNX Runtime: .deps/onnxruntime from scripts/setup.sh, or ORT_HOME=/path.
 let ortHome = Context.environment["ORT_HOME"] ?? "\(Context.packageDirectory)/.deps/onnxruntime"
@@ -37,11 +49,11 @@ let package = Package(
         // --- C/C++ boundary (pure C headers) ------------------------------------------------
         .target(
             name: "CTorch",
-            cxxSettings: cxxOpt + [.unsafeFlags(torchInclude.flatMap { ["-isystem", $0] } + ["-std=c++17"])],
+            cxxSettings: cxxOpt + [.unsafeFlags(torchInclude.flatMap { ["-isystem", $0] } + ["-std=c++17"] + cudaFlags)],
             linkerSettings: [
                 .unsafeFlags(torchLib),
                 .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
-            ]),
+            ] + cudaLibs),
         .target(
             name: "CVision",
             cxxSettings: cxxOpt + [.unsafeFlags(["-isystem", "/usr/include/opencv4", "-std=c++17"])],

@@ -92,12 +92,13 @@ at::Tensor adam_get(State &s, const std::string &key) {
   throw std::invalid_argument("unknown Adam state key '" + key + "'");
 }
 
+// State read from a checkpoint is CPU data: each entry is copied onto its parameter's device.
 template <class State>
-void adam_set(State &s, const std::string &key, const at::Tensor &v) {
+void adam_set(State &s, const std::string &key, const at::Tensor &v, const at::Device &device) {
   if (key == "step") s.step(v.item<int64_t>());
-  else if (key == "exp_avg") s.exp_avg(v.clone());
-  else if (key == "exp_avg_sq") s.exp_avg_sq(v.clone());
-  else if (key == "max_exp_avg_sq") s.max_exp_avg_sq(v.clone());
+  else if (key == "exp_avg") s.exp_avg(v.to(device, /*non_blocking=*/false, /*copy=*/true));
+  else if (key == "exp_avg_sq") s.exp_avg_sq(v.to(device, false, true));
+  else if (key == "max_exp_avg_sq") s.max_exp_avg_sq(v.to(device, false, true));
   else throw std::invalid_argument("unknown Adam state key '" + key + "'");
 }
 
@@ -265,17 +266,17 @@ int ct_optimizer_state_set(ct_optimizer opt, int64_t group, int64_t index, const
       case CT_OPTIM_SGD: {
         if (k != "momentum_buffer") throw std::invalid_argument("unknown SGD state key '" + k + "'");
         if (it == state.end()) it = state.emplace(skey, std::make_unique<torch::optim::SGDParamState>()).first;
-        static_cast<torch::optim::SGDParamState &>(*it->second).momentum_buffer(v.clone());
+        static_cast<torch::optim::SGDParamState &>(*it->second).momentum_buffer(v.to(p.device(), false, true));
         break;
       }
       case CT_OPTIM_ADAM: {
         if (it == state.end()) it = state.emplace(skey, std::make_unique<torch::optim::AdamParamState>()).first;
-        adam_set(static_cast<torch::optim::AdamParamState &>(*it->second), k, v);
+        adam_set(static_cast<torch::optim::AdamParamState &>(*it->second), k, v, p.device());
         break;
       }
       case CT_OPTIM_ADAMW: {
         if (it == state.end()) it = state.emplace(skey, std::make_unique<torch::optim::AdamWParamState>()).first;
-        adam_set(static_cast<torch::optim::AdamWParamState &>(*it->second), k, v);
+        adam_set(static_cast<torch::optim::AdamWParamState &>(*it->second), k, v, p.device());
         break;
       }
     }

@@ -12,6 +12,17 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+// ---- NCCL (GPU builds only) ----------------------------------------------------------------------
+// Package.swift defines USE_C10D_NCCL when LIBTORCH names a CUDA LibTorch (lib/libtorch_cuda.so);
+// ProcessGroupNCCL's header then needs the CUDA toolkit's and NCCL's headers (CUDA_HOME).
+#ifdef USE_C10D_NCCL
+#if !__has_include(<nccl.h>)
+#error "OCRKit: nccl.h not found. A CUDA LibTorch build needs NCCL's headers: set CUDA_HOME to a CUDA toolkit with NCCL (or NCCL_HOME), see scripts/gpu-check.sh."
+#else
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+#endif
+
 #include <ATen/core/grad_mode.h>
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -26,6 +37,14 @@ using ct::T;
 
 namespace {
 
+// What the collectives below call: ProcessGroup in LibTorch 1.x, Backend since 2.0 (both the Gloo
+// and the NCCL group derive from it).
+#if TORCH_VERSION_MAJOR >= 2
+using Collectives = c10d::Backend;
+#else
+using Collectives = c10d::ProcessGroup;
+#endif
+
 using Clock = std::chrono::milliseconds;
 
 Clock millis(double seconds) {
@@ -38,10 +57,16 @@ struct Store {
 };
 
 struct Group {
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> impl;
+  c10::intrusive_ptr<Collectives> impl;
   int rank, size;
   double timeout;
+  // Where collectives run: the CPU for Gloo, this rank's GPU for NCCL (see on_device).
+  at::Device device = at::Device(at::kCPU);
 };
+
+// A flattened bucket on the group's device: NCCL reduces GPU memory only, so a CPU bucket (the
+// engine's loss and stop agreements) goes there and unflatten copies the result back.
+at::Tensor on_device(const Group &g, at::Tensor flat) { return flat.device() == g.device ? flat : flat.to(g.device); }
 
 Store &S(ct_store s) {
   if (!s.ptr) throw std::invalid_argument("missing store (NULL handle)");
@@ -150,7 +175,7 @@ void all_reduce(Group &g, const std::vector<at::Tensor> &ts, ct_dist_reduce op, 
   for (const auto &b : bs) {
     if (op == CT_DIST_AVERAGE && !at::isFloatingType(b.front().scalar_type()))
       throw std::invalid_argument(std::string("cannot average ") + c10::toString(b.front().scalar_type()) + " tensors");
-    flats.push_back(flatten(b));
+    flats.push_back(on_device(g, flatten(b)));
   }
   guarded(g, [&] {
     for (auto &f : flats) {
@@ -306,8 +331,9 @@ int ct_store_port(ct_store store) {
 }
 
 int ct_process_group_new(ct_process_group *out, ct_store store, const char *prefix, int rank, int world_size,
-                         double timeout_seconds, ct_error *err) {
-  std::string op = "process_group_new (rank " + std::to_string(rank) + " of " + std::to_string(world_size) + ", gloo)";
+                         double timeout_seconds, ct_dist_backend backend, int cuda_device, ct_error *err) {
+  std::string op = "process_group_new (rank " + std::to_string(rank) + " of " + std::to_string(world_size) + ", " +
+                   (backend == CT_DIST_NCCL ? "nccl" : "gloo") + ")";
   CT_TRY
     if (world_size < 1) throw std::invalid_argument("world size must be at least 1");
     if (rank < 0 || rank >= world_size) throw std::invalid_argument("rank out of range");
@@ -317,6 +343,20 @@ int ct_process_group_new(ct_process_group *out, ct_store store, const char *pref
     if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
     c10::intrusive_ptr<c10d::Store> s = S(store).impl;
     if (prefix && *prefix) s = c10::make_intrusive<c10d::PrefixStore>(prefix, s);
+    if (backend == CT_DIST_NCCL) {
+#ifdef USE_C10D_NCCL
+      if (cuda_device < 0) throw std::invalid_argument("nccl needs this rank's CUDA device index, got " + std::to_string(cuda_device));
+      auto nccl = c10d::ProcessGroupNCCL::Options::create();
+      nccl->timeout = millis(timeout_seconds);
+      auto pg = c10::make_intrusive<c10d::ProcessGroupNCCL>(s, rank, world_size, nccl);
+      *out = ct_process_group{new Group{pg, rank, world_size, timeout_seconds, at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(cuda_device))}};
+      return 0;
+#else
+      throw std::invalid_argument("this LibTorch build has no NCCL (built without USE_C10D_NCCL); build with "
+                                  "LIBTORCH=<an official CUDA LibTorch> for GPU training, or use the gloo backend");
+#endif
+    }
+    if (backend != CT_DIST_GLOO) throw std::invalid_argument("unknown ct_dist_backend " + std::to_string(static_cast<int>(backend)));
     auto options = c10d::ProcessGroupGloo::Options::create(millis(timeout_seconds));
     // GLOO_SOCKET_IFNAME picks the interface, as in torch.distributed; otherwise the address this
     // host's name resolves to (loopback when it resolves to nothing usable).
@@ -368,7 +408,7 @@ int ct_broadcast(ct_process_group pg, const ct_tensor *ts, int64_t n, int root, 
     at::NoGradGuard no_grad;
     auto bs = buckets(tensors(ts, n), 0);
     std::vector<at::Tensor> flats;
-    for (const auto &b : bs) flats.push_back(flatten(b));
+    for (const auto &b : bs) flats.push_back(on_device(g, flatten(b)));
     guarded(g, [&] {
       std::vector<c10::intrusive_ptr<c10d::Work>> works;
       for (auto &f : flats) {

@@ -34,6 +34,8 @@ inline at::IntArrayRef dims(const int64_t *p, int64_t n) { return at::IntArrayRe
 at::ScalarType scalar_type(ct_dtype d);
 ct_dtype from_scalar_type(at::ScalarType s);
 at::Reduction::Reduction reduction(ct_reduction r);
+// CT_DEVICE_CPU, or CT_DEVICE_CUDA with an index >= 0; anything else throws.
+at::Device device(ct_device_type type, int index);
 
 // A named tensor argument for error messages: "conv2d(input=[1, 3, 8, 8], weight=[4, 2, 3, 3])".
 struct Arg {

@@ -2,6 +2,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <torch/cuda.h>
+
 #include "ct_internal.hpp"
 
 using ct::T;
@@ -48,6 +50,19 @@ at::Reduction::Reduction reduction(ct_reduction r) {
   throw std::invalid_argument("unknown ct_reduction");
 }
 
+at::Device device(ct_device_type type, int index) {
+  switch (type) {
+    case CT_DEVICE_CPU: return at::Device(at::kCPU);
+    case CT_DEVICE_CUDA:
+      if (index < 0) throw std::invalid_argument("cuda device index must be >= 0, got " + std::to_string(index));
+      return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  throw std::invalid_argument("unknown ct_device_type " + std::to_string(static_cast<int>(type)));
+}
+
+// A tensor to read on the host: itself on the CPU, a CPU copy otherwise (waits for the device).
+static at::Tensor on_host(const at::Tensor &t) { return t.is_cpu() ? t : t.cpu(); }
+
 static std::string describe(ct_tensor t) {
   if (!t.ptr) return "none";
   const at::Tensor &x = *static_cast<at::Tensor *>(t.ptr);
@@ -55,6 +70,7 @@ static std::string describe(ct_tensor t) {
   std::ostringstream s;
   s << x.sizes();
   if (x.scalar_type() != at::kFloat) s << ":" << c10::toString(x.scalar_type());
+  if (!x.is_cpu()) s << "@" << x.device();  // "[2, 3]@cuda:0": mixed-device errors say where each tensor is
   return s.str();
 }
 
@@ -129,6 +145,58 @@ int ct_version(int *major, int *minor, int *patch) {
   return 0;
 }
 
+// ---- devices ---------------------------------------------------------------------------------------
+
+bool ct_cuda_is_available(void) {
+  try {
+    return torch::cuda::is_available();
+  } catch (...) {
+    return false;
+  }
+}
+
+int ct_cuda_device_count(void) {
+  try {
+    return static_cast<int>(torch::cuda::device_count());
+  } catch (...) {
+    return 0;
+  }
+}
+
+int ct_tensor_device(ct_tensor t, ct_device_type *type, int *index, ct_error *err) {
+  CT_TRY
+    at::Device d = T(t).device();
+    if (d.is_cpu()) {
+      *type = CT_DEVICE_CPU;
+      *index = -1;
+    } else if (d.is_cuda()) {
+      *type = CT_DEVICE_CUDA;
+      *index = d.has_index() ? d.index() : 0;
+    } else {
+      throw std::invalid_argument("tensor on unsupported device " + d.str());
+    }
+  CT_CATCH("tensor_device", {"input", t})
+}
+
+int ct_to_device(ct_tensor *out, ct_tensor t, ct_device_type type, int index, ct_error *err) {
+  CT_TRY *out = wrap(T(t).to(ct::device(type, index)));
+  CT_CATCH("to_device", {"input", t})
+}
+
+int ct_move_to_device_(ct_tensor t, ct_device_type type, int index, ct_error *err) {
+  CT_TRY
+    at::NoGradGuard no_grad;
+    at::Tensor &x = T(t);
+    at::Device d = ct::device(type, index);
+    if (x.device() != d) {
+      // set_data swaps the storage under the same TensorImpl, as PyTorch's Module.to does for
+      // parameters (param.data = param.data.to(device)).
+      x.set_data(x.to(d));
+      if (x.grad().defined()) x.mutable_grad() = x.grad().to(d);
+    }
+  CT_CATCH("move_to_device_", {"input", t})
+}
+
 // ---- creation and conversion ---------------------------------------------------------------------
 
 static at::TensorOptions options(ct_dtype d) { return at::TensorOptions().dtype(ct::scalar_type(d)); }
@@ -193,7 +261,7 @@ int ct_to_memory_format(ct_tensor *out, ct_tensor t, ct_memory_format format, ct
 
 int ct_copy_to_host(ct_tensor t, void *dst, size_t nbytes, ct_error *err) {
   CT_TRY
-    at::Tensor x = T(t).detach().contiguous();
+    at::Tensor x = ct::on_host(T(t).detach()).contiguous();
     if (x.nbytes() != nbytes)
       throw std::invalid_argument("destination holds " + std::to_string(nbytes) + " bytes, tensor has " +
                                   std::to_string(x.nbytes()));
@@ -202,7 +270,7 @@ int ct_copy_to_host(ct_tensor t, void *dst, size_t nbytes, ct_error *err) {
 }
 
 int ct_item(ct_tensor t, double *value, ct_error *err) {
-  CT_TRY *value = T(t).item<double>();
+  CT_TRY *value = ct::on_host(T(t)).item<double>();
   CT_CATCH("item", {"input", t})
 }
 

@@ -22,6 +22,9 @@ open class Module {
     public private(set) var isTraining = true
     private var ownParameters: [(name: String, tensor: Tensor)] = []
     private var ownBuffers: [(name: String, tensor: Tensor)] = []
+    /// Tensors the forward pass reads that are not state (SVTR's attention mask): moved with the
+    /// module, never saved.
+    private var ownConstants: [Tensor] = []
 
     public init(_ path: Path) { self.path = path }
 
@@ -36,6 +39,23 @@ open class Module {
     public func registerBuffer(_ name: String, _ tensor: Tensor) -> Tensor {
         ownBuffers.append((name, tensor))
         return tensor
+    }
+
+    /// Registers a tensor the forward pass reads but that is not state (not saved, not trained),
+    /// so that `to(_:)` moves it with the module. Returns it.
+    @discardableResult
+    public func registerConstant(_ tensor: Tensor) -> Tensor {
+        ownConstants.append(tensor)
+        return tensor
+    }
+
+    /// Moves every parameter, buffer and constant below this module to `device`, in place: the
+    /// tensors keep their identity, so references held elsewhere (an optimizer, EMA, a forward
+    /// closure) see the moved data. Loading a CPU state afterwards copies across devices.
+    public func to(_ device: Device) throws {
+        for m in modules() {
+            for t in m.ownParameters.map(\.tensor) + m.ownBuffers.map(\.tensor) + m.ownConstants { try t.move(to: device) }
+        }
     }
 
     /// The layer's kind for tools that walk the tree, e.g. "Conv2d".

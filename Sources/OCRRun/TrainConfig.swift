@@ -1,4 +1,5 @@
 import OCRCore
+import Torch
 
 extension KeyedDecodingContainer {
     /// The value at `key`, or `fallback` when the key is absent (every config field has a default).
@@ -66,6 +67,9 @@ public struct GlobalConfig: Decodable, Sendable {
     /// (false: cheaper, one all-reduce fewer per BatchNorm layer and step). No effect in a
     /// single-process run.
     public var syncBn = false
+    /// Where the model trains: cpu, cuda (data parallel: each rank its LOCAL_RANK's GPU) or cuda:N.
+    /// CUDA needs a build against a CUDA LibTorch (docs/DESIGN.md, "GPU"); checkpoints stay CPU data.
+    public var device = "cpu"
 
     /// PaddleOCR keys that have no meaning here; accepted so PaddleOCR configs load, and listed in a warning.
     public static let ignoredPaddleKeys = ["use_gpu", "distributed", "log_smooth_window", "save_epoch_step",
@@ -82,6 +86,7 @@ public struct GlobalConfig: Decodable, Sendable {
         case emaDecay = "ema_decay", earlyStoppingPatience = "early_stopping_patience", freeze
         case lrMult = "lr_mult", dataIssuePolicy = "data_issue_policy", bf16, labelList = "label_list"
         case syncBn = "sync_bn"
+        case device
     }
 
     struct AnyKey: CodingKey {
@@ -116,6 +121,10 @@ public struct GlobalConfig: Decodable, Sendable {
         bf16 = try c.value(.bf16, or: bf16)
         labelList = try c.decodeIfPresent([String].self, forKey: .labelList)
         syncBn = try c.value(.syncBn, or: syncBn)
+        device = try c.value(.device, or: device)
+        do { _ = try Device(parsing: device, setting: "Global.device") } catch let e as TorchError {
+            throw ConfigError(.invalidValue, path: "Global.device", e.message)
+        }
         let extra = try decoder.container(keyedBy: AnyKey.self)
         for key in GlobalConfig.ignoredPaddleKeys where extra.contains(AnyKey(stringValue: key)) {
             _ = try extra.decode(ConfigValue.self, forKey: AnyKey(stringValue: key))

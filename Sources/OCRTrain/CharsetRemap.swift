@@ -21,6 +21,7 @@ public enum CharsetRemap {
         guard fresh.size(0) == map.count else {
             throw TorchError("charset remap: tensor has \(fresh.size(0)) rows, new charset has \(map.count) classes")
         }
+        let fresh = try fresh.to(old.device)        // the model may sit on a GPU; the loaded state is CPU data
         var rows: [Tensor] = []
         for (i, source) in map.enumerated() {
             rows.append(try (source.map { try old.narrow(0, start: $0, length: 1) } ?? fresh.narrow(0, start: i, length: 1)))

@@ -29,7 +29,7 @@ public final class ClassificationTask: TrainingTask {
     public func loss(on batch: LineBatch) throws -> Tensor {
         let x = try Tensor(batch.pixels, shape: batch.shape)
         let logits = try forward(x)                                         // B x classes
-        let y = try Tensor(try targets(batch).map(Int64.init), shape: [batch.batch])
+        let y = try Tensor(try targets(batch).map(Int64.init), shape: [batch.batch], on: logits.device)
         return try F.crossEntropy(logits, y)
     }
 

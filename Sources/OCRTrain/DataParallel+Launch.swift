@@ -31,11 +31,13 @@ extension DataParallel {
     }
 
     /// Joins the group the environment describes - `RANK`, `WORLD_SIZE`, `MASTER_ADDR`,
-    /// `MASTER_PORT` (`LOCAL_RANK` is informational: one CPU process per rank). Rank 0 hosts the
+    /// `MASTER_PORT` (`LOCAL_RANK` picks the GPU when training on cuda, see `localRank`). Rank 0 hosts the
     /// TCP store, unless `TORCHELASTIC_USE_AGENT_STORE=True` says the launcher hosts it (torchrun,
     /// `ocr-train --nproc`); keys then live under `/worker/attempt_<TORCHELASTIC_RESTART_COUNT>`
     /// as torch.distributed's env:// rendezvous puts them. nil when `WORLD_SIZE` is unset or 1.
-    public static func join(environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> DataParallel? {
+    /// `backend`: Gloo, or NCCL when the ranks train on GPUs (`GlobalConfig.processGroupBackend`).
+    public static func join(environment env: [String: String] = ProcessInfo.processInfo.environment,
+                            backend: ProcessGroup.Backend = .gloo) throws -> DataParallel? {
         guard let ws = env["WORLD_SIZE"] else { return nil }
         func int(_ key: String, _ value: String?) throws -> Int {
             guard let value else { throw TrainError("\(key) is not set but WORLD_SIZE is (\(ws)): start workers with torchrun or ocr-train --nproc") }
@@ -56,7 +58,15 @@ extension DataParallel {
         if let launcher = env[launcherPIDKey].flatMap(Int32.init) { watchLauncher(pid: launcher) }
         let prefix = agentStore ? "/worker/attempt_\(env["TORCHELASTIC_RESTART_COUNT"] ?? "0")" : ""
         return DataParallel(group: try ProcessGroup(store: store, rank: rank, worldSize: worldSize, prefix: prefix,
-                                                    timeoutSeconds: timeout))
+                                                    timeoutSeconds: timeout, backend: backend))
+    }
+
+    /// This worker's index on its machine (torchrun's `LOCAL_RANK`; `--nproc` sets it to the rank):
+    /// the GPU a bare `Global.device: cuda` means. nil when unset.
+    public static func localRank(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
+        guard let s = env["LOCAL_RANK"] else { return nil }
+        guard let v = Int(s), v >= 0 else { throw TrainError("LOCAL_RANK must be a non-negative integer, got '\(s)'") }
+        return v
     }
 }
 

@@ -35,7 +35,7 @@ public final class DetectionTask: TrainingTask {
         guard let maps = batch.maps else { throw TrainError("detection training: a batch without label maps (an Eval pipeline in Train?)") }
         let x = try Tensor(batch.images, shape: batch.shape)
         let out = try trainForward(x)
-        func map(_ v: [Float]) throws -> Tensor { try Tensor(v, shape: maps.shape) }
+        func map(_ v: [Float]) throws -> Tensor { try Tensor(v, shape: maps.shape, on: out.shrink.device) }   // beside the outputs
         return try dbLoss(out, shrinkMap: map(maps.shrinkMap), shrinkMask: map(maps.shrinkMask),
                           thresholdMap: map(maps.thresholdMap), thresholdMask: map(maps.thresholdMask)).total
     }

@@ -25,6 +25,10 @@ public struct LocalLayout: Equatable, Sendable, CustomStringConvertible {
     /// Why `auto` chose this layout, for the log.
     public var reason: String
 
+    public init(ranks: Int, threadsPerRank: Int, batchPerRank: Int?, reason: String) {
+        (self.ranks, self.threadsPerRank, self.batchPerRank, self.reason) = (ranks, threadsPerRank, batchPerRank, reason)
+    }
+
     /// The ranks `auto` uses on a machine with two or more cores.
     public static let autoRanks = 2
     /// The smallest per-rank batch `auto` splits down to.

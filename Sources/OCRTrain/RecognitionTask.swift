@@ -32,7 +32,7 @@ public final class RecognitionTask: TrainingTask {
         let longest = max(batch.labels.map(\.count).max() ?? 1, 1)
         var padded = [Int64](repeating: 0, count: batch.batch * longest)
         for (i, l) in batch.labels.enumerated() { for (j, c) in l.enumerated() { padded[i * longest + j] = Int64(c) } }
-        let targets = try Tensor(padded, shape: [batch.batch, longest])
+        let targets = try Tensor(padded, shape: [batch.batch, longest], on: logProbs.device)   // CTC wants them beside the log-probs
         // PaddleOCR's CTCLoss: per-sample negative log-likelihood, averaged over the batch.
         return try F.ctcLoss(logProbs: logProbs, targets: targets, inputLengths: [Int](repeating: t, count: batch.batch),
                              targetLengths: batch.labels.map(\.count), reduction: .none, zeroInfinity: true).mean()

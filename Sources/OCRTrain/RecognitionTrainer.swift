@@ -23,6 +23,8 @@ public final class RecognitionTrainer {
         public var metricOptions: RecognitionMetrics.Options = .paddleOCR
         /// "acc" (line accuracy) or "norm_edit_dis".
         public var mainIndicator = "acc"
+        /// Where the model trains (`forward` must move its input there).
+        public var device: Device = .cpu
 
         public init(model: Module, forward: @escaping (Tensor) throws -> Tensor, charset: Charset, global: GlobalConfig,
                     optimizer: OptimizerConfig, resolvedConfig: String, preprocess: String, train: any BatchSource<LineBatch>,
@@ -44,9 +46,11 @@ public final class RecognitionTrainer {
     public init(_ setup: Setup, events: (TrainEvent) -> Void) throws {
         let task = RecognitionTask(forward: setup.forward, charset: setup.charset, metricOptions: setup.metricOptions,
                                    mainIndicator: setup.mainIndicator)
-        engine = try Trainer(task: task, parts: .init(model: setup.model, global: setup.global, optimizer: setup.optimizer,
-                                                      resolvedConfig: setup.resolvedConfig, preprocess: setup.preprocess,
-                                                      train: setup.train, eval: setup.eval), events: events)
+        var parts = Trainer<RecognitionTask>.Parts(model: setup.model, global: setup.global, optimizer: setup.optimizer,
+                                                   resolvedConfig: setup.resolvedConfig, preprocess: setup.preprocess,
+                                                   train: setup.train, eval: setup.eval)
+        parts.device = setup.device
+        engine = try Trainer(task: task, parts: parts, events: events)
     }
 
     public var progress: TrainingProgress { engine.progress }

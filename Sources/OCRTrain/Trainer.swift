@@ -22,6 +22,9 @@ public final class Trainer<Task: TrainingTask> {
         public var eval: (any BatchSource<Task.Batch>)?
         /// Data-parallel training: this rank's group (see `DataParallel`); nil trains alone.
         public var dataParallel: DataParallel? = DataParallel.process
+        /// Where the model trains (`GlobalConfig.trainingDevice()`); the task's forward moves each
+        /// batch there. Checkpoints stay CPU data whatever it is.
+        public var device: Device = .cpu
 
         public init(model: Module, global: GlobalConfig, optimizer: OptimizerConfig, resolvedConfig: String, preprocess: String,
                     train: any BatchSource<Task.Batch>, eval: (any BatchSource<Task.Batch>)?) {
@@ -52,6 +55,11 @@ public final class Trainer<Task: TrainingTask> {
         if let dp = parts.dataParallel { parts.train = try dp.shard(parts.train, events: events) }
         self.parts = parts
         let g = parts.global
+        // Before the optimizer and EMA: their state is made from the parameters, on their device.
+        // The move is in place, so weights loaded below are copied onto the device as they are.
+        try parts.device.checkAvailable(setting: "Global.device")
+        try parts.model.to(parts.device)
+        if parts.device != .cpu { events(.message("device: \(parts.device)")) }
         Torch.seed(g.seed)
         Torch.threads = g.threads
         progress.seed = g.seed

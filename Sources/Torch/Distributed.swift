@@ -31,6 +31,19 @@ public final class ProcessGroup: @unchecked Sendable {
         var c: ct_dist_reduce { self == .sum ? CT_DIST_SUM : CT_DIST_AVERAGE }
     }
 
+    /// Which library moves the data: Gloo over TCP (CPU tensors), or NCCL between GPUs, its
+    /// collectives on `device` (cuda:device); CPU tensors given to an NCCL group go there and back.
+    public enum Backend: Equatable, Sendable {
+        case gloo
+        case nccl(device: Int)
+        var c: (ct_dist_backend, Int32) {
+            switch self {
+            case .gloo: (CT_DIST_GLOO, -1)
+            case .nccl(let d): (CT_DIST_NCCL, Int32(d))
+            }
+        }
+    }
+
     let handle: ct_process_group
     /// Kept alive as long as the group uses it.
     public let store: TCPStore
@@ -38,10 +51,14 @@ public final class ProcessGroup: @unchecked Sendable {
 
     /// Joins (blocking until all `worldSize` ranks have joined, or the timeout). `prefix`: the
     /// store's key prefix (torchrun workers: "/worker/attempt_N").
-    public init(store: TCPStore, rank: Int, worldSize: Int, prefix: String = "", timeoutSeconds: Double = 300) throws {
+    /// `backend`: Gloo (CPU), or NCCL on this rank's GPU (a CUDA LibTorch build only; elsewhere
+    /// this throws saying so).
+    public init(store: TCPStore, rank: Int, worldSize: Int, prefix: String = "", timeoutSeconds: Double = 300,
+                backend: Backend = .gloo) throws {
         var h = ct_process_group(ptr: nil)
+        let (b, device) = backend.c
         try Tensor.check { err in
-            ct_process_group_new(&h, store.handle, prefix, Int32(rank), Int32(worldSize), timeoutSeconds, &err)
+            ct_process_group_new(&h, store.handle, prefix, Int32(rank), Int32(worldSize), timeoutSeconds, b, device, &err)
         }
         handle = h
         self.store = store

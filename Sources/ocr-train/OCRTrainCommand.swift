@@ -3,6 +3,7 @@ import Foundation
 import OCRCLI
 import OCRRun
 import OCRTrain
+import Torch
 
 /// `ocr-train -c CONFIG.yml [-o Key.sub=value ...]`: trains the model `Architecture.model_type` names (rec, cls, det). Ctrl-C or SIGTERM writes
 /// a checkpoint (latest.h5) and exits cleanly; resume with -o Global.checkpoints=RUN/latest.h5.
@@ -25,7 +26,8 @@ struct OCRTrainCommand: ParsableCommand {
                                + "machine with 2+ cores - the same training as one process, faster and steadier under load; "
                                + "1: one process with all the threads; N: PaddleOCR's multi-card launch, N ranks of "
                                + "batch_size_per_card each (global batch N x). A worker started by torchrun (RANK, WORLD_SIZE, "
-                               + "MASTER_ADDR, MASTER_PORT) joins its job instead.",
+                               + "MASTER_ADDR, MASTER_PORT) joins its job instead. With Global.device cuda, auto is one process and "
+                               + "--nproc N puts rank r on cuda:r over NCCL.",
                                valueName: "auto|N"))
     var nproc: ProcessCount = .auto
 
@@ -50,8 +52,10 @@ struct OCRTrainCommand: ParsableCommand {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
         }
-        DataParallel.process = try DataParallel.join()        // torchrun's environment; nil alone
         let base = try RunConfig(path: options.config, overrides: options.override)
+        // torchrun's environment; nil alone. Ranks training on GPUs join over NCCL.
+        let env = ProcessInfo.processInfo.environment
+        DataParallel.process = try DataParallel.join(environment: env, backend: base.global.processGroupBackend(environment: env))
         let leader = DataParallel.process?.isLeader ?? true
         let printer = try ProgressPrinter(jsonlPath: leader ? base.global.saveModelDir + "/metrics.jsonl" : nil)
         let events = DataParallel.leaderOnly(printer.handle)
@@ -85,9 +89,12 @@ struct OCRTrainCommand: ParsableCommand {
     private func layout() throws -> LocalLayout? {
         if ProcessInfo.processInfo.environment["WORLD_SIZE"] != nil { return nil }
         let config = try RunConfig(path: options.config, overrides: options.override)
+        let device = try config.global.trainingDevice(localRank: 0)                    // a GPU this build lacks fails here too
         let cores = ProcessInfo.processInfo.activeProcessorCount
         switch nproc {
         case .count(let n): return .explicit(ranks: n, cores: cores)
+        case .auto where device != .cpu:
+            return LocalLayout(ranks: 1, threadsPerRank: cores, batchPerRank: nil, reason: "Global.device \(device): one process")
         case .auto:
             let batch = try config.tree.int("Train.loader.batch_size_per_card") ?? 1
             return .automatic(cores: cores, batchSizePerCard: batch)

@@ -52,6 +52,7 @@ typedef enum { CT_PAD_CONSTANT, CT_PAD_REFLECT, CT_PAD_REPLICATE } ct_pad_mode;
 typedef enum { CT_INTERP_NEAREST, CT_INTERP_BILINEAR } ct_interp_mode;
 typedef enum { CT_MEMORY_CONTIGUOUS, CT_MEMORY_CHANNELS_LAST } ct_memory_format;
 typedef enum { CT_OPTIM_SGD, CT_OPTIM_ADAM, CT_OPTIM_ADAMW } ct_optim_kind;
+typedef enum { CT_DEVICE_CPU, CT_DEVICE_CUDA } ct_device_type;
 
 // ---- errors, lifetime, introspection -------------------------------------------------------
 void ct_error_free(ct_error *err);                 // NULL-safe; resets message to NULL
@@ -64,6 +65,20 @@ ct_dtype ct_tensor_dtype(ct_tensor t);
 bool ct_tensor_requires_grad(ct_tensor t);
 bool ct_tensor_is_contiguous(ct_tensor t, ct_memory_format format);
 int ct_version(int *major, int *minor, int *patch);
+
+// ---- devices -------------------------------------------------------------------------------------
+// Creation ops make CPU tensors; ct_to_device moves them. Host reads (ct_copy_to_host, ct_item)
+// copy through the CPU, so they work on any device. On a LibTorch without CUDA (Debian's) the
+// queries answer false / 0 and moving to CT_DEVICE_CUDA fails with LibTorch's message.
+bool ct_cuda_is_available(void);
+int ct_cuda_device_count(void);
+// The tensor's device; index is -1 for the CPU.
+int ct_tensor_device(ct_tensor t, ct_device_type *type, int *index, ct_error *err);
+// A copy on the device (the same tensor when it is already there); autograd records the move.
+int ct_to_device(ct_tensor *out, ct_tensor t, ct_device_type type, int index, ct_error *err);
+// In place, outside autograd: t's data (and its gradient, if any) moves to the device; the handle
+// and the tensor's identity stay, so an optimizer holding t keeps its state under the same key.
+int ct_move_to_device_(ct_tensor t, ct_device_type type, int index, ct_error *err);
 
 // ---- creation and conversion -----------------------------------------------------------------
 int ct_from_data(ct_tensor *out, const void *data, const int64_t *shape, int64_t ndim, ct_dtype dtype, ct_error *err);

@@ -19,6 +19,12 @@ extern "C" {
 typedef struct { void *ptr; } ct_store;
 typedef struct { void *ptr; } ct_process_group;
 
+// CT_DIST_NCCL: NVIDIA's collectives between GPUs; only in a build against a CUDA LibTorch
+// (USE_C10D_NCCL, see Package.swift), elsewhere asking for it fails with a message saying so.
+// NCCL's own failure handling applies there: a lost peer is noticed by LibTorch's NCCL watchdog,
+// which (with TORCH_NCCL_ASYNC_ERROR_HANDLING) ends the process rather than returning an error.
+typedef enum { CT_DIST_GLOO, CT_DIST_NCCL } ct_dist_backend;
+
 // CT_DIST_AVERAGE: the sum divided by the world size (gradient averaging).
 typedef enum { CT_DIST_SUM, CT_DIST_AVERAGE } ct_dist_reduce;
 
@@ -33,8 +39,11 @@ int ct_store_port(ct_store store);                  // the port actually used; -
 // A Gloo process group of world_size ranks meeting in `store` under key prefix `prefix` (torchrun
 // workers use "/worker/attempt_N"; "" for none). Blocks until every rank has joined or the timeout
 // passes. The timeout also bounds every collective on the group.
+// backend: CT_DIST_GLOO (CPU tensors, or CUDA ones in a CUDA build) or CT_DIST_NCCL, whose
+// collectives run on cuda_device (this rank's GPU; ignored for Gloo): CPU tensors given to an NCCL
+// group are copied there and back, so small host-side agreements still work.
 int ct_process_group_new(ct_process_group *out, ct_store store, const char *prefix, int rank, int world_size,
-                         double timeout_seconds, ct_error *err);
+                         double timeout_seconds, ct_dist_backend backend, int cuda_device, ct_error *err);
 void ct_process_group_free(ct_process_group pg);    // NULL-safe
 int ct_process_group_rank(ct_process_group pg);     // -1 for a NULL handle
 int ct_process_group_size(ct_process_group pg);     // -1 for a NULL handle

@@ -16,7 +16,7 @@ public final class DropPath: Module, UnaryLayer {
         let keep = 1 - p
         // One Bernoulli(keep) draw per sample, broadcast over the other dimensions: B x 1 x ... x 1.
         let shape = [x.size(0)] + Array(repeating: 1, count: x.rank - 1)
-        let mask = try (Tensor.rand(shape) + keep).apply(.floor)
+        let mask = try (Tensor.rand(shape).to(x.device) + keep).apply(.floor)   // B values: drawn on the host
         return try x / keep * mask
     }
 

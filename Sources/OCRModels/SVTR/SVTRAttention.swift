@@ -37,6 +37,7 @@ public final class SVTRAttention: Module, UnaryLayer {
         proj = try Linear(p / "proj", dim, dim)
         self.projDrop = Dropout(p / "proj_drop", p: projDrop)
         super.init(p)
+        if let mask { registerConstant(mask) }   // moves with the model to a GPU
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
