@@ -23,7 +23,7 @@ struct OCRTrainCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     @Option(help: ArgumentHelp("Local processes: auto (default) runs 2 single-threaded ranks that split each step's batch on a "
-                               + "machine with 2+ cores - the same training as one process, faster and steadier under load; "
+                               + "machine with 2+ cores - the same samples per step as one process, faster and steadier under load; "
                                + "1: one process with all the threads; N: PaddleOCR's multi-card launch, N ranks of "
                                + "batch_size_per_card each (global batch N x). A worker started by torchrun (RANK, WORLD_SIZE, "
                                + "MASTER_ADDR, MASTER_PORT) joins its job instead. With Global.device cuda, auto is one process and "
