@@ -11,7 +11,7 @@ enum BenchResults {
             for key in figures.keys.sorted() {
                 guard let old = last[key], let new = figures[key] else { continue }
                 let change = old == 0 ? 0 : (new - old) / old * 100
-                print("  " + key.padding(toLength: 28, withPad: " ", startingAt: 0)
+                print("  " + key.padding(toLength: max(28, key.count), withPad: " ", startingAt: 0)
                       + String(format: " %10.3f -> %10.3f  (%+.1f%%)", old, new, change))
             }
         }
