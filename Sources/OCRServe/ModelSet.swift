@@ -26,17 +26,24 @@ public final class ModelSet: Sendable {
     public let files: [File]
     /// 1 for the models loaded at start-up, one more for each reload that switched.
     public let generation: Int
+    /// Counts this set in `ocr_model_generations_alive` from init to deinit, so a set that stays
+    /// alive after a reload (something still holding it) is seen, not guessed from the RSS.
+    private let metrics: ServeMetrics?
 
-    init(directory: String, reader: PageReader, files: [File], generation: Int) {
+    init(directory: String, reader: PageReader, files: [File], generation: Int, metrics: ServeMetrics? = nil) {
         self.directory = directory
         self.reader = reader
         self.files = files
         self.generation = generation
+        self.metrics = metrics
+        metrics?.generationLoaded()
     }
 
+    deinit { metrics?.generationFreed() }
+
     /// Opens the models in `directory` with the config's thread, batch and drop-score settings.
-    /// Errors (`InferenceError`) name the folder or file.
-    public static func load(directory: String, config: ServeConfig, generation: Int) throws -> ModelSet {
+    /// Errors (`InferenceError`) name the folder or file. `metrics` counts the set while it lives.
+    public static func load(directory: String, config: ServeConfig, generation: Int, metrics: ServeMetrics? = nil) throws -> ModelSet {
         var models = try pageModels(in: directory)
         if !config.useAngleClassifier { models.classifier = nil }
         let reader = try PageReader(models: models, options: .init(intraOpThreads: config.intraOpThreads, interOpThreads: 1),
@@ -46,7 +53,7 @@ public final class ModelSet: Sendable {
             guard let path else { return nil }
             return File(role: role, name: (path as NSString).lastPathComponent, path: path, sha256: try sha256(of: path))
         }
-        return ModelSet(directory: directory, reader: reader, files: files, generation: generation)
+        return ModelSet(directory: directory, reader: reader, files: files, generation: generation, metrics: metrics)
     }
 
     /// The folder's models (`PageModels.directory`). A folder with several models of one role -
