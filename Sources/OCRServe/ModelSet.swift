@@ -39,7 +39,28 @@ public final class ModelSet: Sendable {
         metrics?.generationLoaded()
     }
 
-    deinit { metrics?.generationFreed() }
+    deinit {
+        metrics?.generationFreed()
+        Self.returnFreedMemory()
+    }
+
+    /// Hands the memory of freed model sets back to the system. glibc's malloc keeps freed pages in
+    /// its per-thread arenas: with every set freed, a release server still grew from 396 MiB after
+    /// warm-up to about 550-660 MiB over 5-15 reloads, and one `malloc_trim(0)` brought it back
+    /// to 392 MiB. The sessions are freed after this deinit body (stored properties go last), so
+    /// the trim runs a moment later, off the request's thread; once per reload, it costs nothing
+    /// measurable.
+    static func returnFreedMemory() {
+        guard let trim = mallocTrim else { return }
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .milliseconds(200)) { _ = trim(0) }
+    }
+
+    /// glibc's `malloc_trim`, looked up at run time: Swift's Glibc module leaves out <malloc.h>.
+    /// Nil on a C library without it (musl, macOS), where there is nothing to trim this way.
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }   // RTLD_DEFAULT
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
 
     /// Opens the models in `directory` with the config's thread, batch and drop-score settings.
     /// Errors (`InferenceError`) name the folder or file. `metrics` counts the set while it lives.
