@@ -27,7 +27,7 @@ public final class OCRService: Sendable {
         let metrics = ServeMetrics()
         self.metrics = metrics
         healthSample = try config.healthSample.map { try HealthSample(file: $0, minAccuracy: config.healthMinAccuracy) }
-        let models = try ModelSet.load(directory: config.models, config: config, generation: 1)
+        let models = try ModelSet.load(directory: config.models, config: config, generation: 1, metrics: metrics)
         if let healthSample {
             let report = try healthSample.check(models.reader)
             guard report.passed else {
@@ -180,7 +180,7 @@ public final class OCRService: Sendable {
         let attempt: (ModelSet?, HealthSample.Report?, String?) = await Self.offThread { [self] in
             let generation = (state.current?.generation ?? 0) + 1
             let models: ModelSet
-            do { models = try ModelSet.load(directory: candidate, config: config, generation: generation) } catch {
+            do { models = try ModelSet.load(directory: candidate, config: config, generation: generation, metrics: metrics) } catch {
                 return (nil, nil, "cannot load the models: \(error)")
             }
             do {

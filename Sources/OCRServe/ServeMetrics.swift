@@ -11,12 +11,16 @@ import Prometheus
 /// - `ocr_queue_depth` (pages waiting for a worker), `ocr_rec_batch_crops` (crops per batched
 ///   recogniser call), `ocr_errors_total{kind}`, `ocr_line_confidence`;
 /// - `ocr_model_info{role, name, sha256, generation}` = 1 for each model serving;
-///   `ocr_reloads_total{result}` (switched, refused).
+///   `ocr_reloads_total{result}` (switched, refused);
+/// - `ocr_model_generations_alive`: model sets loaded and not yet freed - 1 in a steady state, 2
+///   while requests finish on the set a reload replaced. More means an old set is kept alive.
 public final class ServeMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     private let queue: Meter
     private let modelGauges = ModelGauges()
+    private let alive: Meter
+    private let aliveCount = LockedCount()
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -28,6 +32,8 @@ public final class ServeMetrics: Sendable {
                                          "ocr_line_confidence": [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1]]
         self.factory = factory
         queue = Meter(label: "ocr_queue_depth", factory: factory)
+        alive = Meter(label: "ocr_model_generations_alive", factory: factory)
+        alive.set(0)
     }
 
     func request(route: String, status: Int, seconds: Double) {
@@ -67,8 +73,32 @@ public final class ServeMetrics: Sendable {
         for g in gauges { g.record(1) }
     }
 
+    /// Model sets alive now (`ocr_model_generations_alive`).
+    public var generationsAlive: Int { aliveCount.value }
+
+    /// A model set was made (`ModelSet.init`) or freed (its `deinit`).
+    func generationLoaded() { aliveCount.add(1) { alive.set(Double($0)) } }
+    func generationFreed() { aliveCount.add(-1) { alive.set(Double($0)) } }
+
     /// Prometheus' text format.
     public func exposition() -> String { registry.emitToString() }
+}
+
+/// A count behind a lock. The gauge is set under the same lock, so two concurrent changes cannot
+/// publish their counts in the wrong order.
+private final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var value: Int { lock.withLock { count } }
+
+    /// Adds `delta` and hands the new count to `publish` before letting go of the lock.
+    func add(_ delta: Int, publish: (Int) -> Void) {
+        lock.withLock {
+            count += delta
+            publish(count)
+        }
+    }
 }
 
 /// The gauges of the models serving now, replaced on reload.

@@ -26,7 +26,10 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private let condition = NSCondition()
-    private var queue = [Job]()
+    /// Jobs in arrival order; `queue[..<head]` were taken. A taken slot is set to nil at once: a
+    /// job's closure holds the request's `ModelSet`, and a consumed slot kept until the prefix
+    /// was trimmed (every 1024 jobs) kept a replaced model generation alive for that long.
+    private var queue = [Job?]()
     private var head = 0
     private var stopping = false
     /// Threads running a job.
@@ -95,9 +98,14 @@ final class WorkerPool: @unchecked Sendable {
                     return nil
                 }
                 let job = queue[head]
+                queue[head] = nil
                 head += 1
-                // Drop the consumed prefix now and then so the array does not grow for ever.
-                if head > 1024 && head * 2 > queue.count {
+                // Drop the consumed prefix when the queue empties, or now and then under steady
+                // load, so the array does not grow for ever.
+                if head == queue.count {
+                    queue.removeAll(keepingCapacity: true)
+                    head = 0
+                } else if head > 1024 && head * 2 > queue.count {
                     queue.removeFirst(head)
                     head = 0
                 }

@@ -50,9 +50,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let hangup = service.reloadOnHangup()
         defer { hangup.cancel() }
-        let models = service.models!
+        // The names only: the closure lives as long as the server, and capturing the model set
+        // would keep generation 1's sessions in memory after every reload.
+        let modelNames = service.models!.files.map(\.name).joined(separator: ", ")
         let app = OCRServer.buildApplication(service: service) { port in
-            log("ocr serve: listening on http://\(config.host):\(port) with \(models.files.map(\.name).joined(separator: ", ")) "
+            log("ocr serve: listening on http://\(config.host):\(port) with \(modelNames) "
                 + "(\(config.workers) workers, batching \(config.batching.enabled ? "max \(config.batching.maxBatch) crops, \(config.batching.maxWaitMs) ms" : "off"), "
                 + "admin routes \(config.resolvedAdminToken() == nil ? "off" : "on"))")
         }

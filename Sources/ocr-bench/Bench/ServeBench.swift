@@ -9,6 +9,11 @@ import OCRServe
 /// started by the caller (with batching on or off in its config), so both sides are measured as
 /// deployed; run nothing else on the machine while it measures. `--rapidocr-api` sends the body
 /// RapidOCR's own HTTP service expects instead (scripts/bench-serve.sh's side by side).
+///
+/// `--reloads N` (with `--admin-token` and `--pid`) then reloads the models N times under load
+/// (ServeBench+Reloads.swift): the server's RSS after N reloads against before them, and the model
+/// generations still alive. The key figures go to bench-results/serve-NAME.json, compared with the
+/// previous run of the same `--name` (the server's setting: batching, no-batching, rapidocr-api).
 struct ServeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -25,7 +30,14 @@ struct ServeBench: ParsableCommand {
     @Option(help: "Requests answered per run.") var requests = 200
     @Option(help: "Requests per client before timing starts (warm-up, not counted).") var warmup = 2
     @Option(help: "The server's process id, for its resident memory (/proc/PID/status).") var pid: Int32?
-    @Option(help: "Write the figures as JSON here.") var results: String?
+    @Option(help: "Write every run (failures included) as JSON here, for scripts/bench_serve_report.py.") var results: String?
+    @Option(help: "Names the server's setting in the figures file (batching, no-batching, rapidocr-api).") var name = "ocr"
+    @Option(help: "Where the key figures are written as JSON (default bench-results/serve-NAME.json; read back next time for comparison).")
+    var figures: String?
+    @Option(help: "Reload the models this many times under load after the runs (needs --admin-token and --pid).") var reloads = 0
+    @Option(help: "Requests answered between two reloads.") var requestsPerReload = 40
+    @Option(help: "Clients loading the server while it reloads.") var reloadConcurrency = 4
+    @Option(help: "The server's admin token (default: $OCR_SERVE_TOKEN).") var adminToken: String?
 
     struct Run: Codable {
         var concurrency: Int
@@ -44,7 +56,16 @@ struct ServeBench: ParsableCommand {
         guard requests >= 1, concurrency.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--requests and --concurrency must be positive") }
         guard ["/ocr", "/predict/ocr_system", "/predict/ppocr"].contains(route) else { throw ValidationError("--route: /ocr or /predict/ocr_system") }
         guard !rapidocrApi || route == "/ocr" else { throw ValidationError("--rapidocr-api posts to /ocr: leave --route out") }
+        guard reloads >= 0, requestsPerReload >= 1, reloadConcurrency >= 1 else {
+            throw ValidationError("--reloads must be >= 0, --requests-per-reload and --reload-concurrency positive")
+        }
+        guard reloads == 0 || (pid != nil && token != nil && !rapidocrApi) else {
+            throw ValidationError("--reloads: give the ocr serve process's --pid and --admin-token (or set OCR_SERVE_TOKEN)")
+        }
     }
+
+    /// The admin token: the option, else `OCR_SERVE_TOKEN` as `ocr serve` reads it.
+    var token: String? { adminToken ?? ProcessInfo.processInfo.environment["OCR_SERVE_TOKEN"] }
 
     /// The request body for one page file and its Content-Type.
     func body(_ data: Data, path: String) throws -> ([UInt8], String) {
@@ -79,16 +100,44 @@ struct ServeBench: ParsableCommand {
             print(String(format: "  concurrency %3d: %7.2f requests/s  p50 %8.1f ms  p99 %8.1f ms  failures %@%@",
                          clients, r.requestsPerSecond, r.p50Ms, r.p99Ms, failures, rss))
         }
+        var figures = Self.figures(runs)
+        var reloadRun: ReloadRun?
+        if reloads > 0 {
+            let r = try reloadUnderLoad(bodies: bodies, headers: headers)
+            reloadRun = r
+            figures.merge(r.figures) { $1 }
+        }
         if let results {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(runs).write(to: URL(fileURLWithPath: results))
+            try encoder.encode(Output(runs: runs, reload: reloadRun)).write(to: URL(fileURLWithPath: results))
         }
+        try BenchResults.compareAndSave(figures, to: self.figures ?? "bench-results/serve-\(name).json")
     }
 
-    /// `clients` threads share a request counter; each keeps one connection (a new one after an error).
-    func load(clients: Int, bodies: [[UInt8]], headers: [(String, String)]) throws -> Run {
-        let tally = Tally(total: requests)
+    /// What `--results` holds: every run, and the reloads when there were some.
+    struct Output: Codable {
+        var runs: [Run]
+        var reload: ReloadRun?
+    }
+
+    /// The figures compared between runs: requests/s, p50 and p99 per concurrency (`c8_rps`), and
+    /// the server's RSS after the last run.
+    static func figures(_ runs: [Run]) -> [String: Double] {
+        var figures = [String: Double]()
+        for r in runs {
+            figures["c\(r.concurrency)_rps"] = r.requestsPerSecond
+            figures["c\(r.concurrency)_p50_ms"] = r.p50Ms
+            figures["c\(r.concurrency)_p99_ms"] = r.p99Ms
+        }
+        if let rss = runs.last?.serverRSSMiBAfter { figures["rss_mib"] = rss }
+        return figures
+    }
+
+    /// `clients` threads share a request counter (`tally`, default: `--requests`); each keeps one
+    /// connection (a new one after an error).
+    func load(clients: Int, bodies: [[UInt8]], headers: [(String, String)], tally given: Tally? = nil) throws -> Run {
+        let tally = given ?? Tally(total: requests)
         let group = DispatchGroup()
         let start = ProcessStats.now()
         for client in 0..<clients {
@@ -121,15 +170,15 @@ struct ServeBench: ParsableCommand {
         let seconds = ProcessStats.now() - start
         let (sorted, failures) = tally.results
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        return Run(concurrency: clients, requests: requests, seconds: seconds, requestsPerSecond: Double(sorted.count) / seconds,
+        return Run(concurrency: clients, requests: tally.total, seconds: seconds, requestsPerSecond: Double(sorted.count) / seconds,
                    p50Ms: percentile(0.5), p99Ms: percentile(0.99), failures: failures)
     }
 }
 
 /// The clients' shared request counter and what they measured.
-private final class Tally: @unchecked Sendable {
+final class Tally: @unchecked Sendable {
     private let lock = NSLock()
-    private let total: Int
+    let total: Int
     private var next = 0
     private var latencies = [Double]()
     private var failures = [String: Int]()
@@ -150,6 +199,9 @@ private final class Tally: @unchecked Sendable {
             if let failure { failures[failure, default: 0] += 1 } else { latencies.append(ms) }
         }
     }
+
+    /// Requests answered so far (failed ones included).
+    var answered: Int { lock.withLock { latencies.count + failures.values.reduce(0, +) } }
 
     /// Latencies of the successful requests (sorted) and failures by kind.
     var results: ([Double], [String: Int]) { lock.withLock { (latencies.sorted(), failures) } }
