@@ -50,8 +50,11 @@ public struct ServeConfig: Decodable, Sendable, Equatable {
 
     /// Recognition crops from different requests run in shared batches.
     public struct Batching: Decodable, Sendable, Equatable {
-        /// Off: each page runs its own recogniser batches on its worker (as `ocr predict`).
-        public var enabled = true
+        /// Off (the default): each page runs its own recogniser batches on its worker (as `ocr
+        /// predict`). Measured on 2 cores (8 det pages, `scripts/bench-serve.sh`): with batching on
+        /// (1 batch thread) 2.22 requests/s at concurrency 8 against 4.24 off, p99 4.7 s vs 2.2 s -
+        /// the gathered batches run on one thread while both workers wait.
+        public var enabled = false
         /// Crops gathered into one recogniser call at most (a larger page runs alone).
         public var maxBatch = 24
         /// Milliseconds the first crops wait for others before their batch runs.

@@ -28,6 +28,7 @@ enum ServeFixtures {
         config.port = 0
         config.workers = 2
         config.intraOpThreads = 1
+        config.batching.enabled = true          // the tests cover the batching path; it is off by default
         return config
     }
 
