@@ -89,11 +89,6 @@ public enum DataParallelLauncher {
         return extra.isEmpty ? out : out + ["-o"] + extra
     }
 
-    /// `--nproc N`'s worker arguments: `threads` LibTorch threads per rank, the config's batch each.
-    public static func workerArguments(_ arguments: [String], threads: Int) -> [String] {
-        workerArguments(arguments, layout: LocalLayout(ranks: 2, threadsPerRank: threads, batchPerRank: nil, reason: "--nproc"))
-    }
-
     /// Runs `nproc` workers with `arguments` (already `workerArguments`); returns when all have
     /// exited successfully, throws naming the first that failed otherwise.
     public static func run(nproc: Int, arguments: [String], threadsPerRank: Int, log: (String) -> Void) throws {

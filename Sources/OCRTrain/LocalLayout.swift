@@ -8,7 +8,10 @@ import Foundation
 /// card: a few ranks share it and split its batch, so a step trains on exactly the samples one
 /// process would (`ShardedBatchStream` hands each rank its slice, gradients are averaged) - only
 /// faster, and steadier under load. BatchNorm layers normalise each rank's half with its own
-/// statistics (`Global.sync_bn: true` synchronises them, at a cost; see `splitSyncsBatchNorm`).
+/// statistics: synchronising them (`-o Global.sync_bn=true`, which makes the split exact) put an
+/// all-reduce in every BatchNorm layer's forward and backward and made the demo recogniser's step
+/// 3x slower (35 layers: 283 -> 90 samples/s, 2 ranks x 8, measured on 2 cores), more than the
+/// split gains.
 ///
 /// Why two single-threaded ranks rather than one process with two threads (measured on the
 /// 2-core machine, `ocr-bench load`, docs/BENCHMARKS.md): LibTorch's OpenMP threads meet at a
@@ -40,14 +43,18 @@ public struct LocalLayout: Equatable, Sendable, CustomStringConvertible {
         LocalLayout(ranks: ranks, threadsPerRank: max(1, cores / ranks), batchPerRank: nil, reason: "--nproc \(ranks)")
     }
 
+    /// One process with every core's thread.
+    public static func single(cores: Int, reason: String) -> LocalLayout {
+        LocalLayout(ranks: 1, threadsPerRank: max(1, cores), batchPerRank: nil, reason: reason)
+    }
+
     /// `--nproc auto`: two ranks splitting the batch when there are two cores or more and the
     /// batch splits evenly into shares of at least `minimumBatchPerRank`; one process otherwise.
     public static func automatic(cores: Int, batchSizePerCard batch: Int) -> LocalLayout {
         let n = autoRanks
-        let single = { (why: String) in LocalLayout(ranks: 1, threadsPerRank: max(1, cores), batchPerRank: nil, reason: why) }
-        guard cores >= n else { return single("\(cores) core(s): one process") }
+        guard cores >= n else { return single(cores: cores, reason: "\(cores) core(s): one process") }
         guard batch % n == 0, batch / n >= minimumBatchPerRank else {
-            return single("batch_size_per_card \(batch) does not split into \(n) shares of at least \(minimumBatchPerRank): one process")
+            return single(cores: cores, reason: "batch_size_per_card \(batch) does not split into \(n) shares of at least \(minimumBatchPerRank): one process")
         }
         return LocalLayout(ranks: n, threadsPerRank: max(1, cores / n), batchPerRank: batch / n,
                            reason: "\(cores) cores: \(n) ranks share the batch of \(batch)")
@@ -62,18 +69,8 @@ public struct LocalLayout: Equatable, Sendable, CustomStringConvertible {
     /// `Global.threads`) and its share of the batch.
     public func workerOverrides(userOverrides: [String]) -> [String] {
         var out: [String] = []
-        func userSets(_ key: String) -> Bool { userOverrides.contains { $0.hasPrefix(key + "=") } }
-        if !userSets("Global.threads") { out.append("Global.threads=\(threadsPerRank)") }
-        if let b = batchPerRank {
-            out.append("Train.loader.batch_size_per_card=\(b)")
-            if Self.splitSyncsBatchNorm, !userSets("Global.sync_bn") { out.append("Global.sync_bn=true") }
-        }
+        if !userOverrides.contains(where: { $0.hasPrefix("Global.threads=") }) { out.append("Global.threads=\(threadsPerRank)") }
+        if let b = batchPerRank { out.append("Train.loader.batch_size_per_card=\(b)") }
         return out
     }
-
-    /// Whether `auto`'s split turns on synchronised BatchNorm. It does not: each BatchNorm layer's
-    /// all-reduce in forward and backward made the demo recogniser's step 3x slower (35 layers:
-    /// 283 -> 90 samples/s, 2 ranks x 8, measured on 2 cores), more than the split gains. So each
-    /// rank normalises its own half of the batch; `-o Global.sync_bn=true` makes the split exact.
-    static let splitSyncsBatchNorm = false
 }

@@ -45,14 +45,14 @@ struct OCRTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let layout = try layout(), layout.ranks > 1 {
+        let base = try RunConfig(path: options.config, overrides: options.override)   // a bad config fails once, here
+        if let layout = try layout(base), layout.ranks > 1 {
             FileHandle.standardError.write(Data("ocr-train: \(layout) (\(layout.reason); --nproc 1 for one process)\n".utf8))
             let args = DataParallelLauncher.workerArguments(Array(CommandLine.arguments.dropFirst()), layout: layout)
             return try DataParallelLauncher.run(nproc: layout.ranks, arguments: args, threadsPerRank: layout.threadsPerRank) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
         }
-        let base = try RunConfig(path: options.config, overrides: options.override)
         // torchrun's environment; nil alone. Ranks training on GPUs join over NCCL.
         let env = ProcessInfo.processInfo.environment
         DataParallel.process = try DataParallel.join(environment: env, backend: base.global.processGroupBackend(environment: env))
@@ -85,16 +85,15 @@ struct OCRTrainCommand: ParsableCommand {
     }
 
     /// The local layout to launch, or nil when this process is a worker (torchrun's environment,
-    /// or a rank `--nproc` started). A bad config fails here, once, before any worker starts.
-    private func layout() throws -> LocalLayout? {
+    /// or a rank `--nproc` started).
+    private func layout(_ config: RunConfig) throws -> LocalLayout? {
         if ProcessInfo.processInfo.environment["WORLD_SIZE"] != nil { return nil }
-        let config = try RunConfig(path: options.config, overrides: options.override)
         let device = try config.global.trainingDevice(localRank: 0)                    // a GPU this build lacks fails here too
         let cores = ProcessInfo.processInfo.activeProcessorCount
         switch nproc {
         case .count(let n): return .explicit(ranks: n, cores: cores)
         case .auto where device != .cpu:
-            return LocalLayout(ranks: 1, threadsPerRank: cores, batchPerRank: nil, reason: "Global.device \(device): one process")
+            return .single(cores: cores, reason: "Global.device \(device): one process")
         case .auto:
             let batch = try config.tree.int("Train.loader.batch_size_per_card") ?? 1
             return .automatic(cores: cores, batchSizePerCard: batch)

@@ -145,9 +145,9 @@ final class DataParallelLaunchTests: XCTestCase {
     }
 
     func testWorkerArgumentsAndEnvironmentErrors() throws {
-        XCTAssertEqual(DataParallelLauncher.workerArguments(["-c", "a.yml", "--nproc", "2", "-o", "X=1"], threads: 3),
+        XCTAssertEqual(DataParallelLauncher.workerArguments(["-c", "a.yml", "--nproc", "2", "-o", "X=1"], layout: .explicit(ranks: 2, cores: 6)),
                        ["-c", "a.yml", "-o", "X=1", "-o", "Global.threads=3"])
-        XCTAssertEqual(DataParallelLauncher.workerArguments(["--nproc=4", "-c", "a.yml", "-o", "Global.threads=5"], threads: 1),
+        XCTAssertEqual(DataParallelLauncher.workerArguments(["--nproc=4", "-c", "a.yml", "-o", "Global.threads=5"], layout: .explicit(ranks: 4, cores: 4)),
                        ["-c", "a.yml", "-o", "Global.threads=5"])
         XCTAssertNil(try DataParallel.join(environment: [:]))
         XCTAssertNil(try DataParallel.join(environment: ["WORLD_SIZE": "1"]))

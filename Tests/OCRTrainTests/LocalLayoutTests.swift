@@ -23,9 +23,8 @@ final class LocalLayoutTests: XCTestCase {
     /// auto's workers get their share of the batch and one thread; what the user set wins.
     func testAutoWorkerArguments() {
         let auto = LocalLayout.automatic(cores: 2, batchSizePerCard: 16)
-        let sync = LocalLayout.splitSyncsBatchNorm ? ["Global.sync_bn=true"] : []
         XCTAssertEqual(DataParallelLauncher.workerArguments(["-c", "a.yml", "-o", "X=1"], layout: auto),
-                       ["-c", "a.yml", "-o", "X=1", "-o", "Global.threads=1", "Train.loader.batch_size_per_card=8"] + sync)
+                       ["-c", "a.yml", "-o", "X=1", "-o", "Global.threads=1", "Train.loader.batch_size_per_card=8"])
         XCTAssertEqual(DataParallelLauncher.workerArguments(["--nproc", "auto", "-c", "a.yml", "-o", "Global.threads=2", "Global.sync_bn=false"],
                                                             layout: auto),
                        ["-c", "a.yml", "-o", "Global.threads=2", "Global.sync_bn=false", "-o", "Train.loader.batch_size_per_card=8"])
