@@ -40,6 +40,9 @@ public enum OnnxLatency {
         for _ in 0..<options.rounds {
             for (m, s) in sessions.enumerated() {
                 for (b, x) in inputs.enumerated() {
+                    // One untimed run first: the previous model's pool threads may still be spinning
+                    // (ONNX Runtime's default) and would take a core from this model's first run.
+                    _ = try s.run([s.inputNames[0]: x])
                     for _ in 0..<max(1, options.linesPerRound / options.batches[b]) {
                         let t0 = DispatchTime.now().uptimeNanoseconds
                         _ = try s.run([s.inputNames[0]: x])

@@ -38,13 +38,16 @@ public enum QDQQuantizer {
         public var activations: [String]
         /// LSTM nodes that become `com.microsoft.DynamicQuantizeLSTM` (no calibration needed).
         public var lstms: [String] = []
+        /// Weightless operators between quantised tensors that ONNX Runtime runs on int8 once
+        /// their inputs and output are quantised (see `ActivationOp`).
+        public var activationOps: [ActivationOp] = []
 
         /// The plan restricted to the named operators (for per-layer sensitivity).
         public func only(_ names: Set<String>) -> Plan {
             let kept = nodes.filter { names.contains($0.name) }
             var seen = Set<String>(), tensors: [String] = []
             for n in kept { for t in [n.activation, n.output] where seen.insert(t).inserted { tensors.append(t) } }
-            return Plan(nodes: kept, activations: tensors.filter(activations.contains), lstms: [])
+            return Plan(nodes: kept, activations: tensors.filter(activations.contains), lstms: [])  // convs and MatMuls alone
         }
     }
 
@@ -82,7 +85,9 @@ public enum QDQQuantizer {
             node.opType == "LSTM" && options.operatorTypes.contains("LSTM") && !options.keepsFloat(node)
                 && node.inputs.count >= 3 && initializers.contains(node.inputs[1]) && initializers.contains(node.inputs[2])
         }
-        return Plan(nodes: planned, activations: tensors, lstms: lstms.map(\.name))
+        var plan = Plan(nodes: planned, activations: tensors, lstms: lstms.map(\.name))
+        planActivationOps(graph, options: options, into: &plan)
+        return plan
     }
 
     /// The QDQ model: `ranges` holds a float range for every tensor in `plan.activations`.
@@ -98,18 +103,23 @@ public enum QDQQuantizer {
         let graphInputs = Set(graph.inputs.map(\.name))
 
         // Activations: one Q -> DQ pair per tensor, right after its producer; every consumer reads the DQ output.
+        // Names are kept short (`_Q`, `_DQ` nodes; one zero-point initializer per value, shared), as a
+        // few hundred pairs' names are a measurable share of the file.
+        var zeroPoints = Set<Int>()
         for t in plan.activations {
             guard let r = ranges[t] else { throw QuantizationError("no calibrated range for tensor '\(t)'") }
             let p = QuantParameters.activation(lo: r.lo, hi: r.hi, type: activationType)
             parameters[t] = p
             added.append(ONNXTensor(name: t + "_scale", floats: [p.scale], dims: []))
-            added.append(activationType == .uint8 ? ONNXTensor(name: t + "_zero_point", uint8s: [UInt8(p.zeroPoint)], dims: [])
-                                                   : ONNXTensor(name: t + "_zero_point", int8s: [Int8(p.zeroPoint)], dims: []))
+            let zeroPoint = "zero_point_\(activationType.rawValue)_\(p.zeroPoint)"
+            if zeroPoints.insert(p.zeroPoint).inserted {
+                added.append(activationType == .uint8 ? ONNXTensor(name: zeroPoint, uint8s: [UInt8(p.zeroPoint)], dims: [])
+                                                       : ONNXTensor(name: zeroPoint, int8s: [Int8(p.zeroPoint)], dims: []))
+            }
             let pair = [
-                ONNXNode(opType: "QuantizeLinear", name: t + "_QuantizeLinear", inputs: [t, t + "_scale", t + "_zero_point"],
-                         outputs: [t + "_quantized"]),
-                ONNXNode(opType: "DequantizeLinear", name: t + "_DequantizeLinear",
-                         inputs: [t + "_quantized", t + "_scale", t + "_zero_point"], outputs: [t + "_dequantized"]),
+                ONNXNode(opType: "QuantizeLinear", name: t + "_Q", inputs: [t, t + "_scale", zeroPoint], outputs: [t + "_quantized"]),
+                ONNXNode(opType: "DequantizeLinear", name: t + "_DQ",
+                         inputs: [t + "_quantized", t + "_scale", zeroPoint], outputs: [t + "_dequantized"]),
             ]
             rename[t] = t + "_dequantized"
             if graphInputs.contains(t) { prelude += pair } else { after[t, default: []] += pair }
@@ -137,7 +147,7 @@ public enum QDQQuantizer {
             // Symmetric: no zero-point input (it defaults to 0), one byte less per channel.
             added += [ONNXTensor(name: name + "_quantized", int8s: q, dims: dims),
                       ONNXTensor(name: name + "_scale", floats: scales, dims: [scales.count])]
-            prelude.append(ONNXNode(opType: "DequantizeLinear", name: name + "_DequantizeLinear",
+            prelude.append(ONNXNode(opType: "DequantizeLinear", name: name + "_DQ",
                                     inputs: [name + "_quantized", name + "_scale"],
                                     outputs: [name + "_dequantized"], attributes: [.int("axis", axis)]))
             var biasInput: String?
@@ -149,7 +159,7 @@ public enum QDQQuantizer {
                 let q32 = zip(bias, biasScales).map { v, s in Int32(clamping: Int64((Double(v) / Double(s)).rounded())) }
                 added += [ONNXTensor(name: b + "_quantized", int32s: q32, dims: [q32.count]),
                           ONNXTensor(name: b + "_scale", floats: biasScales, dims: [q32.count])]
-                prelude.append(ONNXNode(opType: "DequantizeLinear", name: b + "_DequantizeLinear",
+                prelude.append(ONNXNode(opType: "DequantizeLinear", name: b + "_DQ",
                                         inputs: [b + "_quantized", b + "_scale"], outputs: [b + "_dequantized"],
                                         attributes: [.int("axis", 0)]))
                 biasInput = b + "_dequantized"
@@ -162,6 +172,7 @@ public enum QDQQuantizer {
             lstmNodes[node.name] = try dynamicQuantizeLSTM(node, initializers: initializers, adding: &added)
         }
 
+        let hardOps = Dictionary(plan.activationOps.filter { $0.isHardActivation }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var nodes = prelude
         for var node in graph.nodes where !removedTransposes.contains(node.name) {
             node = lstmNodes[node.name] ?? node
@@ -170,7 +181,14 @@ public enum QDQQuantizer {
                 node.inputs[1] = w
                 if let b { node.inputs[2] = b }
             }
-            nodes.append(node)
+            if hardOps[node.name] != nil {
+                let (rewritten, constants) = try integerHardActivation(node, activationType: activationType)
+                // The offset constant and its DequantizeLinear are shared by all nodes of one function.
+                nodes += rewritten.filter { r in !nodes.contains { $0.name == r.name } }
+                added += constants.filter { c in !added.contains { $0.name == c.name } }
+            } else {
+                nodes.append(node)
+            }
             for o in node.outputs { nodes += after[o] ?? [] }
         }
         // Keep only the initializers something still reads (the float weights that were quantised go).

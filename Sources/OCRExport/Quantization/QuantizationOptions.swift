@@ -47,15 +47,19 @@ public struct QuantizationOptions: Sendable, Equatable {
     public var method: CalibrationMethod
     public var activationType: ActivationType
     /// Operators that get int8 inputs and weights. MatMuls only when one side is a constant
-    /// weight: attention's activation x activation products stay float, as do LayerNorm,
-    /// softmax and residual adds. "LSTM" becomes ONNX Runtime's DynamicQuantizeLSTM (int8
-    /// weights, input and hidden state quantised at run time: ONNX has no static int8 LSTM).
+    /// weight: attention's activation x activation products stay float, as do LayerNorm and
+    /// softmax. "LSTM" becomes ONNX Runtime's DynamicQuantizeLSTM (int8 weights, input and
+    /// hidden state quantised at run time: ONNX has no static int8 LSTM). The weightless types of
+    /// `QDQQuantizer.activationOpTypes` (HardSwish, SE gates, residual adds, global pooling)
+    /// are quantised only next to quantised tensors, so chains of convolutions stay int8 end to
+    /// end while a transformer's LayerNorm -> residual path stays float.
     public var operatorTypes: Set<String>
     /// Node-name prefixes (module paths, e.g. `backbone/conv1`, `head`) whose operators stay float.
     public var keepFloat: [String]
 
     public init(method: CalibrationMethod = .percentile(99.99), activationType: ActivationType = .uint8,
-                operatorTypes: Set<String> = ["Conv", "MatMul", "LSTM"], keepFloat: [String] = []) {
+                operatorTypes: Set<String> = Set(["Conv", "MatMul", "LSTM"]).union(QDQQuantizer.activationOpTypes),
+                keepFloat: [String] = []) {
         self.method = method
         self.activationType = activationType
         self.operatorTypes = operatorTypes
