@@ -22,7 +22,7 @@ struct OCRExportCommand: ParsableCommand {
     @Flag(help: "Also write an INT8 (QDQ) model, calibrated on --calib data.") var int8 = false
     @Option(parsing: .upToNextOption, help: "Calibration label files or .h5 packs (cls: label files path<TAB>label; det: det label files or page packs, resized as Eval) (default: the config's Train data, augmentation off).")
     var calib: [String] = []
-    @Option(help: "Calibration samples (lines; det: pages).") var calibCount = 256
+    @Option(help: "Calibration samples (default: 1024 lines; det: 256 pages).") var calibCount: Int?
     @Option(help: "Calibration method: minmax, percentile or entropy.") var method = "percentile"
     @Option(help: "Percentile of |x| for --method percentile.") var percentile = 99.99
     @Option(help: "Activations: u8s8 (uint8 asymmetric, int8 weights) or s8s8 (int8 symmetric).") var activations = "u8s8"
