@@ -84,8 +84,11 @@ public struct PageModelOptions: ParsableArguments {
     public var sessionOptions: InferenceSession.Options { .init(intraOpThreads: threads, interOpThreads: 1) }
 
     /// The page reader for `models` (default: `pageModels()`); errors name the file.
-    public func reader(_ models: PageModels? = nil) throws -> PageReader {
-        try PageReader(models: models ?? pageModels(), options: sessionOptions, batchSize: batchSize ?? 6,
-                       detResize: detResize, dropScore: dropScore)
+    /// `intraOpThreads` replaces --threads (`ocr predict` splits the cores between pages in flight).
+    public func reader(_ models: PageModels? = nil, intraOpThreads: Int? = nil) throws -> PageReader {
+        var options = sessionOptions
+        if let intraOpThreads { options.intraOpThreads = intraOpThreads }
+        return try PageReader(models: models ?? pageModels(), options: options, batchSize: batchSize ?? 6,
+                              detResize: detResize, dropScore: dropScore)
     }
 }

@@ -46,6 +46,9 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print to stderr how long each stage took.")
     var timing = false
 
+    @Option(help: "Pages read at once (0: 2 when several pages are given on a machine with 2+ cores, else 1). With --threads 0 each page's ONNX Runtime threads are then cores / jobs. Output stays in input order.")
+    var jobs = 0
+
     /// Options that only pages have; any of them means pages.
     var pageOptions: [String] { pipeline.pageOnlyOptions + (draw != nil ? ["--draw"] : []) }
 
@@ -55,6 +58,7 @@ struct PredictCommand: ParsableCommand {
     func validate() throws {
         guard !(json && tsv) else { throw ValidationError("--json and --tsv: choose one output format") }
         guard maxMegapixels > 0 else { throw ValidationError("--max-megapixels must be positive") }
+        guard jobs >= 0 else { throw ValidationError("--jobs must be 0 (automatic) or more") }
         if lineMode {
             guard pipeline.rec != nil else { throw ValidationError("--lines reads with the recogniser alone: name it with --rec") }
             guard pageOptions.isEmpty else {
@@ -71,19 +75,13 @@ struct PredictCommand: ParsableCommand {
 
     // MARK: pages
 
+    /// Pages in flight and ONNX Runtime threads per session for `pages` pages (see `--jobs`).
+    func layout(pages: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (jobs: Int, threads: Int?) {
+        let jobs = max(1, min(pages, self.jobs > 0 ? self.jobs : (cores >= 2 ? 2 : 1)))
+        return (jobs, pipeline.threads == 0 && jobs > 1 ? max(1, cores / jobs) : nil)
+    }
+
     func runPages() throws {
-        let started = Date()
-        let m = try pipeline.pageModels()
-        let reader = try pipeline.reader(m)
-        let loadSeconds = Date().timeIntervalSince(started)
-        let drawing = try draw.map { folder in
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            return try PageDrawing(fontPath: font)
-        }
-        if timing {
-            report("models: det \(m.detector), cls \(m.classifier ?? "none"), rec \(m.recognizer); "
-                   + "ONNX Runtime \(InferenceSession.runtimeVersion), loaded in \(String(format: "%.0f", loadSeconds * 1000)) ms")
-        }
         // A missing file or an empty folder is reported like a bad page: the other pages still run.
         var files = [String](), missing = 0
         for argument in images {
@@ -92,13 +90,29 @@ struct PredictCommand: ParsableCommand {
                 report("\(error)")
             }
         }
+        let (jobs, threads) = layout(pages: files.count)
+        let started = Date()
+        let m = try pipeline.pageModels()
+        let reader = try pipeline.reader(m, intraOpThreads: threads)
+        let loadSeconds = Date().timeIntervalSince(started)
+        let drawing = try draw.map { folder in
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return try PageDrawing(fontPath: font)
+        }
+        if timing {
+            report("models: det \(m.detector), cls \(m.classifier ?? "none"), rec \(m.recognizer); "
+                   + "ONNX Runtime \(InferenceSession.runtimeVersion), loaded in \(String(format: "%.0f", loadSeconds * 1000)) ms; "
+                   + "\(jobs) page(s) at once, \(threads.map(String.init) ?? (pipeline.threads == 0 ? "default" : "\(pipeline.threads)")) thread(s) each")
+        }
         var failed = missing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Inputs with one base name (a/page.jpg, b/page.jpg) would overwrite each other's drawing.
         let drawingNames = ImageFiles.outputNames(for: files, extension: "png")
-        for (path, drawingName) in zip(files, drawingNames) {
-            let file = reader.read(file: path, maxPixels: Int(maxMegapixels * 1e6))
+        var index = 0       // results arrive in input order
+        try reader.read(files: files, maxPixels: Int(maxMegapixels * 1e6), jobs: jobs) { file in
+            let path = file.path, drawingName = drawingNames[index]
+            index += 1
             do {
                 let page = try file.result.get()
                 try printPage(path, page, encoder: encoder)

@@ -85,6 +85,46 @@ final class PagePipelineFileTests: XCTestCase {
         XCTAssertTrue(missing?.message.hasPrefix(dir + "/nope.png: cannot be read") == true, missing?.message ?? "")
     }
 
+    /// Several pages in flight (`ocr predict`'s default on 2+ cores) hand back exactly what one at a
+    /// time does, in input order, a bad file failing alone in its place; a handler that throws
+    /// stops the call with no page started after it.
+    func testPagesReadConcurrentlyComeBackInInputOrder() throws {
+        var files: [String] = []
+        for (i, words) in ["first page", "second", "third one here", "fourth", "fifth page", "sixth", "seventh"].enumerated() {
+            let (image, _) = try TestPages.page(width: 360, height: 100 + 20 * (i % 3), lines: [TestPages.Placed(text: words, x: 20, y: 30)])
+            files.append(try write("p\(i).png", image.encoded(as: .png)))
+        }
+        files.insert(try write("broken.png", Data("not a page".utf8)), at: 3)
+        files.append(files[0])                                    // the same file twice is read twice
+        let reader = try TestPages.reader()
+        let one = reader.read(files: files)
+        for jobs in [2, 3] {
+            var got: [PageReader.FileResult] = []
+            try reader.read(files: files, jobs: jobs) { got.append($0) }
+            XCTAssertEqual(got.map(\.path), files, "jobs \(jobs)")
+            for (a, b) in zip(got, one) {
+                switch (a.result, b.result) {
+                case (.success(let x), .success(let y)):
+                    XCTAssertEqual(x.lines, y.lines, "\(a.path), jobs \(jobs)")
+                case (.failure(let x), .failure(let y)):
+                    XCTAssertEqual(x.message, y.message)
+                default:
+                    XCTFail("\(a.path), jobs \(jobs): \(a.result) vs \(b.result)")
+                }
+            }
+        }
+        XCTAssertEqual(try one[0].result.get().lines.map { TestPages.withoutSpaces($0.text) }, ["firstpage"])
+        if case .success = one[3].result { XCTFail("broken.png was read") }
+
+        struct Stop: Error {}
+        var handled = 0
+        XCTAssertThrowsError(try reader.read(files: files, jobs: 2) { _ in
+            handled += 1
+            if handled == 2 { throw Stop() }
+        })
+        XCTAssertEqual(handled, 2)
+    }
+
     /// A JPEG stored turned with EXIF orientation 6 ("turn 90 degrees clockwise to show") is read upright.
     func testJPEGExifOrientationIsApplied() throws {
         let (image, _) = try TestPages.page(width: 320, height: 120, lines: [TestPages.Placed(text: "upright", x: 20, y: 30)])
