@@ -49,9 +49,12 @@ public struct LocalLayout: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `--nproc auto`: two ranks splitting the batch when there are two cores or more and the
-    /// batch splits evenly into shares of at least `minimumBatchPerRank`; one process otherwise.
-    public static func automatic(cores: Int, batchSizePerCard batch: Int) -> LocalLayout {
+    /// batch splits evenly into shares of at least `minimumBatchPerRank`; one process otherwise,
+    /// and when `threadsGiven` (`-o Global.threads=N` on the command line: the user chose the
+    /// threads, which each of two ranks would take, oversubscribing the cores).
+    public static func automatic(cores: Int, batchSizePerCard batch: Int, threadsGiven: Bool = false) -> LocalLayout {
         let n = autoRanks
+        if threadsGiven { return single(cores: cores, reason: "-o Global.threads given: one process") }
         guard cores >= n else { return single(cores: cores, reason: "\(cores) core(s): one process") }
         guard batch % n == 0, batch / n >= minimumBatchPerRank else {
             return single(cores: cores, reason: "batch_size_per_card \(batch) does not split into \(n) shares of at least \(minimumBatchPerRank): one process")

@@ -24,7 +24,7 @@ struct OCRTrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Local processes: auto (default) runs 2 single-threaded ranks that split each step's batch on a "
                                + "machine with 2+ cores - the same samples per step as one process, faster and steadier under load; "
-                               + "1: one process with all the threads; N: PaddleOCR's multi-card launch, N ranks of "
+                               + "1: one process with all the threads (as is auto with -o Global.threads=N); N: PaddleOCR's multi-card launch, N ranks of "
                                + "batch_size_per_card each (global batch N x). A worker started by torchrun (RANK, WORLD_SIZE, "
                                + "MASTER_ADDR, MASTER_PORT) joins its job instead. With Global.device cuda, auto is one process and "
                                + "--nproc N puts rank r on cuda:r over NCCL.",
@@ -96,7 +96,8 @@ struct OCRTrainCommand: ParsableCommand {
             return .single(cores: cores, reason: "Global.device \(device): one process")
         case .auto:
             let batch = try config.tree.int("Train.loader.batch_size_per_card") ?? 1
-            return .automatic(cores: cores, batchSizePerCard: batch)
+            return .automatic(cores: cores, batchSizePerCard: batch,
+                              threadsGiven: options.override.contains { $0.hasPrefix("Global.threads=") })
         }
     }
 }

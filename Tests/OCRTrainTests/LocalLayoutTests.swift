@@ -18,6 +18,10 @@ final class LocalLayoutTests: XCTestCase {
             XCTAssertNil(l.batchPerRank)
         }
         XCTAssertEqual(LocalLayout.explicit(ranks: 4, cores: 2), LocalLayout(ranks: 4, threadsPerRank: 1, batchPerRank: nil, reason: "--nproc 4"))
+        // -o Global.threads=N on the command line: one process with those threads, not two ranks of N each.
+        let pinned = LocalLayout.automatic(cores: 2, batchSizePerCard: 16, threadsGiven: true)
+        XCTAssertEqual(pinned.ranks, 1)
+        XCTAssertEqual(pinned.reason, "-o Global.threads given: one process")
     }
 
     /// auto's workers get their share of the batch and one thread; what the user set wins.

@@ -40,7 +40,9 @@ extension QDQQuantizer {
                   node.inputs.contains(where: quantized.contains) else { continue }
             plan.activationOps.append(ActivationOp(name: node.name, opType: node.opType, inputs: node.inputs, output: output))
             if node.opType == "HardSigmoid" { gates.insert(output) }
-            for t in node.inputs + [output] where !gates.contains(t) && !activations.contains(t) { activations.append(t) }
+            for t in node.inputs + [output] where !gates.contains(t) && !graphOutputs.contains(t) && !activations.contains(t) {
+                activations.append(t)
+            }
             quantized.formUnion(node.inputs + [output])
         }
         plan.activations = activations
