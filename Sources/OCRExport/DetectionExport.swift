@@ -25,6 +25,7 @@ public final class DetectionExport: ExportKind {
     public var inputShape: [Int] { [detector.inputChannels, 640, 640] }
     public var latencyBatches: [Int] { [1] }
     public var latencyShapes: [[Int]] { [inputShape, [detector.inputChannels, 960, 960]] }
+    public var defaultCalibrationSamples: Int { 256 }
     public var hasClassAxis: Bool { false }
 
     /// Builds the detector, loads the checkpoint's weights (read from `path`) and exports it.

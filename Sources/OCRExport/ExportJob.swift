@@ -30,9 +30,7 @@ public struct ExportJob {
         public var int8 = false
         /// Label files / .h5 packs for calibration; nil: the config's Train data, augmentation off.
         public var calibrationData: [String]?
-        /// Calibration samples; nil: 1024 lines for a recogniser or classifier, 256 pages for a
-        /// detector. With HardSwish, SE gates and residuals in int8, 256 lines were too few for the
-        /// demo recogniser: 0.59 points lost against 0.10 with 1024 (docs/DECISIONS.md).
+        /// Calibration samples; nil: the kind's `defaultCalibrationSamples`.
         public var calibrationImages: Int?
         public var quantization = QuantizationOptions()
         /// Largest accepted loss of the task's main metric (rec: line accuracy, cls: accuracy, det: hmean), in points.
@@ -142,7 +140,7 @@ public struct ExportJob {
         // 2. INT8
         if options.int8 {
             let batches = try kind.samples(modelAt: files.fp32.partial, for: .calibration, data: options.calibrationData,
-                                           count: options.calibrationImages ?? (config.task == .det ? 256 : 1024))
+                                           count: options.calibrationImages ?? kind.defaultCalibrationSamples)
             guard !batches.isEmpty else { throw QuantizationError("the calibration data gave no samples") }
             let images = batches.reduce(0) { $0 + $1.shape[0] }
             report.calibration = "\(options.quantization.method), \(images) samples from "

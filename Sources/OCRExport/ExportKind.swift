@@ -26,6 +26,10 @@ public protocol ExportKind {
     var latencyShapes: [[Int]] { get }
     /// Whether INT8 sensitivity means something for `output`: its last axis must be classes.
     var hasClassAxis: Bool { get }
+    /// INT8 calibration samples when the job does not say (rec and cls: 1024 lines; det: 256 pages).
+    /// With HardSwish, SE gates and residuals in int8, 256 lines were too few for the demo
+    /// recogniser: 0.59 points lost against 0.10 with 1024 (docs/DECISIONS.md).
+    var defaultCalibrationSamples: Int { get }
 
     /// ONNX Runtime's `output` of the file at `path` against the LibTorch module it was exported
     /// from, on random image-like inputs and then on `real` prepared batches.
@@ -44,6 +48,7 @@ extension ExportKind {
     public var latencyBatches: [Int] { [1, 8] }
     public var latencyShapes: [[Int]] { [inputShape] }
     public var hasClassAxis: Bool { true }
+    public var defaultCalibrationSamples: Int { 1024 }
 }
 
 extension LineLoader {

@@ -84,9 +84,9 @@ public final class Trainer<Task: TrainingTask> {
     public func run(stop: StopFlag = StopFlag(), events: (TrainEvent) -> Void) throws -> TrainingProgress {
         if parts.dataParallel?.isLeader ?? true {
             try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true)
-            // Under data parallel the batch and threads above are one rank's (`--nproc auto` split the batch).
+            // Under data parallel the batch and threads above are this rank's (`--nproc auto` split the batch).
             let ranks = parts.dataParallel.map { "# data parallel: \($0.worldSize) ranks; Train.loader.batch_size_per_card and "
-                + "Global.threads above are each rank's (ocr-train --nproc auto gave each its share of the command line's batch)\n" } ?? ""
+                + "Global.threads above are each rank's (under ocr-train --nproc auto, its share of the command line's batch)\n" } ?? ""
             try (parts.resolvedConfig + ProcessSetup.threadSettingsComment(torchThreads: Torch.threads) + ranks)
                 .write(toFile: runDir + "/config.yml", atomically: true, encoding: .utf8)
         }

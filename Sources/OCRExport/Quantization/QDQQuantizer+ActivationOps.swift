@@ -30,22 +30,19 @@ extension QDQQuantizer {
     static func planActivationOps(_ graph: ONNXGraph, options: QuantizationOptions, into plan: inout Plan) {
         let initializers = Set(graph.initializers.map(\.name))
         let graphOutputs = Set(graph.outputs.map(\.name))
-        var quantized = Set(plan.activations)
-        var activations = plan.activations
-        var gates = Set<String>()   // HardSigmoid outputs: their rewrite ends in a DequantizeLinear already
+        var paired = Set(plan.activations)   // tensors with a Q -> DQ pair
+        var gates = Set<String>()            // HardSigmoid outputs: their rewrite ends in a DequantizeLinear already
         for node in graph.nodes where activationOpTypes.contains(node.opType) && options.operatorTypes.contains(node.opType)
             && !options.keepsFloat(node) {
             guard node.outputs.count == 1, let output = node.outputs.first, !graphOutputs.contains(output),
                   !node.inputs.isEmpty, !node.inputs.contains(where: { $0.isEmpty || initializers.contains($0) }),
-                  node.inputs.contains(where: quantized.contains) else { continue }
+                  node.inputs.contains(where: { paired.contains($0) || gates.contains($0) }) else { continue }
             plan.activationOps.append(ActivationOp(name: node.name, opType: node.opType, inputs: node.inputs, output: output))
             if node.opType == "HardSigmoid" { gates.insert(output) }
-            for t in node.inputs + [output] where !gates.contains(t) && !graphOutputs.contains(t) && !activations.contains(t) {
-                activations.append(t)
+            for t in node.inputs + [output] where !gates.contains(t) && !graphOutputs.contains(t) && paired.insert(t).inserted {
+                plan.activations.append(t)
             }
-            quantized.formUnion(node.inputs + [output])
         }
-        plan.activations = activations
     }
 
     /// HardSigmoid(x) = clip(alpha x + beta, 0, 1) = alpha clip(x + beta/alpha, 0, 1/alpha), and
@@ -73,19 +70,13 @@ extension QDQQuantizer {
         let constant = QuantParameters.activation(lo: 0, hi: offset, type: activationType)
         // The constants depend on alpha and beta only: one set per function, shared by every node.
         let n = node.name, c = "HardSigmoid_\(alpha)_\(beta)"
-        func zeroPoint(_ name: String, _ p: QuantParameters) -> ONNXTensor {
-            activationType == .uint8 ? ONNXTensor(name: name, uint8s: [UInt8(p.zeroPoint)], dims: [])
-                                     : ONNXTensor(name: name, int8s: [Int8(p.zeroPoint)], dims: [])
-        }
-        let offsetLevel = Int((offset / constant.scale).rounded()) + constant.zeroPoint
         let constants = [
-            activationType == .uint8 ? ONNXTensor(name: c + "_offset_quantized", uint8s: [UInt8(offsetLevel)], dims: [])
-                                     : ONNXTensor(name: c + "_offset_quantized", int8s: [Int8(offsetLevel)], dims: []),
+            activationType.scalar(c + "_offset_quantized", Int((offset / constant.scale).rounded()) + constant.zeroPoint),
             ONNXTensor(name: c + "_offset_scale", floats: [constant.scale], dims: []),
-            zeroPoint(c + "_offset_zero_point", constant),
+            activationType.scalar(c + "_offset_zero_point", constant.zeroPoint),
             ONNXTensor(name: c + "_shifted_scale", floats: [shift.scale], dims: []),
             ONNXTensor(name: c + "_gate_scale", floats: [shift.scale * alpha], dims: []),
-            zeroPoint(c + "_shifted_zero_point", shift),
+            activationType.scalar(c + "_shifted_zero_point", shift.zeroPoint),
         ]
         let gate = node.opType == "HardSigmoid" ? y : n + "_gate"
         var nodes = [

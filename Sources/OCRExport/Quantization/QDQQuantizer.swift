@@ -112,10 +112,7 @@ public enum QDQQuantizer {
             parameters[t] = p
             added.append(ONNXTensor(name: t + "_scale", floats: [p.scale], dims: []))
             let zeroPoint = "zero_point_\(activationType.rawValue)_\(p.zeroPoint)"
-            if zeroPoints.insert(p.zeroPoint).inserted {
-                added.append(activationType == .uint8 ? ONNXTensor(name: zeroPoint, uint8s: [UInt8(p.zeroPoint)], dims: [])
-                                                       : ONNXTensor(name: zeroPoint, int8s: [Int8(p.zeroPoint)], dims: []))
-            }
+            if zeroPoints.insert(p.zeroPoint).inserted { added.append(activationType.scalar(zeroPoint, p.zeroPoint)) }
             let pair = [
                 ONNXNode(opType: "QuantizeLinear", name: t + "_Q", inputs: [t, t + "_scale", zeroPoint], outputs: [t + "_quantized"]),
                 ONNXNode(opType: "DequantizeLinear", name: t + "_DQ",
@@ -172,7 +169,8 @@ public enum QDQQuantizer {
             lstmNodes[node.name] = try dynamicQuantizeLSTM(node, initializers: initializers, adding: &added)
         }
 
-        let hardOps = Dictionary(plan.activationOps.filter { $0.isHardActivation }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let hardOps = Set(plan.activationOps.filter(\.isHardActivation).map(\.name))
+        var rewriteNames = Set<String>()    // the rewrites' nodes and constants, once each
         var nodes = prelude
         for var node in graph.nodes where !removedTransposes.contains(node.name) {
             node = lstmNodes[node.name] ?? node
@@ -181,11 +179,11 @@ public enum QDQQuantizer {
                 node.inputs[1] = w
                 if let b { node.inputs[2] = b }
             }
-            if hardOps[node.name] != nil {
+            if hardOps.contains(node.name) {
                 let (rewritten, constants) = try integerHardActivation(node, activationType: activationType)
-                // The offset constant and its DequantizeLinear are shared by all nodes of one function.
-                nodes += rewritten.filter { r in !nodes.contains { $0.name == r.name } }
-                added += constants.filter { c in !added.contains { $0.name == c.name } }
+                // The constants and the offset's DequantizeLinear are shared by all nodes of one function.
+                nodes += rewritten.filter { rewriteNames.insert($0.name).inserted }
+                added += constants.filter { rewriteNames.insert($0.name).inserted }
             } else {
                 nodes.append(node)
             }

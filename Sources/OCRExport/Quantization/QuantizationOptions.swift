@@ -40,6 +40,11 @@ public enum ActivationType: String, Sendable, CaseIterable {
     case int8 = "s8s8"
 
     var onnxType: ONNXDataType { self == .uint8 ? .uint8 : .int8 }
+
+    /// A scalar initializer of this type (a zero point, or a quantised constant).
+    func scalar(_ name: String, _ value: Int) -> ONNXTensor {
+        self == .uint8 ? ONNXTensor(name: name, uint8s: [UInt8(value)], dims: []) : ONNXTensor(name: name, int8s: [Int8(value)], dims: [])
+    }
 }
 
 /// What INT8 quantisation does to a float model.
