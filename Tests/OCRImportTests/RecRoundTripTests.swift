@@ -8,20 +8,31 @@ import OCRTrain
 import Torch
 import XCTest
 
-/// Issue 10's round trip for the recogniser: PaddleOCR's PP-OCRv4 file -> fine-tuned (a few steps
-/// on rendered lines, en_ascii) -> `ocr-export`'s pipeline (FP32 through the parity gate, INT8
-/// through the accuracy gate) -> read by `TextRecognizer`, what `ocr predict --lines` runs.
+/// Issue 10's round trip for the recogniser: PaddleOCR's file (PP-OCRv4, PP-OCRv6 small) ->
+/// fine-tuned (a few steps on rendered lines, en_ascii) -> `ocr-export`'s pipeline (FP32 through
+/// the parity gate, INT8 through the accuracy gate) -> read by `TextRecognizer`, what
+/// `ocr predict --lines` runs.
 /// Sized for CI: 8 lines, 2 steps of batch 4, 8 calibration lines, no per-layer sensitivity.
 final class RecRoundTripTests: XCTestCase {
     static let texts = ["hello world", "OCRKit 2026", "Invoice 42", "Total: 12.50", "fine tune", "Quick brown fox", "ref A-17",
                         "Delta 7"]
 
     func testImportFineTuneExportInt8AndPredict() throws {
-        try ImportFixtures.requireModel()
-        let dir = try ImportFixtures.scratchDirectory("roundtrip")
+        try roundTrip(model: ImportFixtures.recModel, config: ImportFixtures.recConfig, name: "roundtrip")
+    }
+
+    /// PPLCNetV4 (branch stem with "SAME" 2 x 2 convs and pool, GELU blocks, SE) and the light
+    /// SVTR neck through the same pipeline.
+    func testPPOCRv6ImportFineTuneExportInt8AndPredict() throws {
+        try roundTrip(model: ImportFixtures.v6RecModel, config: ImportFixtures.v6RecConfig, name: "roundtrip-v6")
+    }
+
+    func roundTrip(model: String, config: String, name: String) throws {
+        try ImportFixtures.requireModel(model)
+        let dir = try ImportFixtures.scratchDirectory(name)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let lines = try ImportFixtures.writeLabelledLines(Self.texts, to: dir)
-        let run = try ImportFixtures.fineTuneRun(config: ImportFixtures.recConfig, model: ImportFixtures.recModel, dir: dir, steps: 2, batch: 4)
+        let run = try ImportFixtures.fineTuneRun(config: config, model: model, dir: dir, steps: 2, batch: 4)
         _ = try run.makeTrainer { _ in }.run { _ in }
         let checkpoint = dir + "/run/latest.h5"
         XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint))
@@ -40,11 +51,11 @@ final class RecRoundTripTests: XCTestCase {
         let fp32 = try XCTUnwrap(report.fp32.accuracy), int8 = try XCTUnwrap(report.int8?.accuracy)
         XCTAssertGreaterThanOrEqual(fp32, 0.75, "the fine-tuned model still reads clean lines")
         XCTAssertNotNil(report.int8Accepted, "the INT8 gate ran")
-        print("round trip: FP32 line accuracy \(fp32), INT8 \(int8), INT8 accepted: \(report.int8Accepted ?? false)")
+        print("\(name): FP32 line accuracy \(fp32), INT8 \(int8), INT8 accepted: \(report.int8Accepted ?? false)")
 
         // ocr predict --lines --rec model.onnx
-        let model = dir + "/export/model.onnx"
-        let read = try TextRecognizer(modelPath: model).recognize(files: (0..<lines.count).map { dir + "/\($0).png" })
+        let exported = dir + "/export/model.onnx"
+        let read = try TextRecognizer(modelPath: exported).recognize(files: (0..<lines.count).map { dir + "/\($0).png" })
         let texts = try read.map { try $0.result.get().text }
         let right = zip(texts, Self.texts).filter { $0 == $1 }.count
         print("ocr predict --lines: " + zip(texts, Self.texts).map { "\($1) -> \($0)" }.joined(separator: ", "))
@@ -55,7 +66,7 @@ final class RecRoundTripTests: XCTestCase {
         let (_, recognizer) = try RecognizerExporter.export(checkpoint: saved, path: checkpoint, config: run)
         let weight = try XCTUnwrap(recognizer.namedParameters().first { $0.path.hasPrefix("neck") && $0.tensor.rank == 4 })
         try noGrad { try weight.tensor.copy(from: weight.tensor * 1.05) }
-        let broken = try ParityCheck.run(modelAt: model, against: recognizer)
+        let broken = try ParityCheck.run(modelAt: exported, against: recognizer)
         print("against the model with \(weight.path) x 1.05:\n\(broken)")
         XCTAssertFalse(broken.passed, "\(broken)")
     }

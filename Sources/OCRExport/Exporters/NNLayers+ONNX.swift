@@ -5,18 +5,24 @@ import Torch
 
 extension Conv2d: ONNXExportable {
     public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> ONNXValue {
+        try exportONNX(x, pads: nil, to: g)
+    }
+
+    /// With `pads` ([top, left, bottom, right]) in place of the layer's own symmetric padding:
+    /// a zero `Tensor.pad` before the conv written into the Conv node (PPLCNetV4's "SAME" 2 x 2 convs).
+    func exportONNX(_ x: ONNXValue, pads: [Int]?, to g: ONNXGraphBuilder) throws -> ONNXValue {
         let w = try g.parameter(weight, path: path / "weight")
         let b = try bias.map { try g.parameter($0, path: path / "bias") }
-        return try emitConv(x, weight: w, bias: b, to: g)
+        return try emitConv(x, weight: w, bias: b, pads: pads, to: g)
     }
 
     /// A Conv node with this layer's geometry and the given weight and bias: its own, or the
     /// BatchNorm-folded ones `ConvBNLayer` computes.
-    func emitConv(_ x: ONNXValue, weight w: ONNXValue, bias b: ONNXValue?, to g: ONNXGraphBuilder) throws -> ONNXValue {
+    func emitConv(_ x: ONNXValue, weight w: ONNXValue, bias b: ONNXValue?, pads: [Int]? = nil, to g: ONNXGraphBuilder) throws -> ONNXValue {
         try g.op("Conv", [x, w, b], [
             .ints("kernel_shape", [kernel.0, kernel.1]), .ints("strides", [stride.0, stride.1]),
             // ONNX pads are [top, left, bottom, right]; LibTorch pads both sides alike.
-            .ints("pads", [padding.0, padding.1, padding.0, padding.1]),
+            .ints("pads", pads ?? [padding.0, padding.1, padding.0, padding.1]),
             .ints("dilations", [dilation.0, dilation.1]), .int("group", groups),
         ], scope: path)
     }
