@@ -114,11 +114,9 @@ enum PaddleGraphPattern {
                                                        ExpectedNode(opType: "Add", constants: [.fixed(0)], module: m, optional: true)]
                 + expected(for: attention.proj)
         case let fpn as RSEFPN:
-            // PaddleOCR's forward: laterals coarsest first, the top-down sum (three 2x nearest
-            // Resizes), smoothing coarsest first, then p5, p4, p3 upsampled by 8, 4 and 2.
-            let ins = try fpn.insConv.reversed().flatMap { try expected(for: $0) }
-            let smooth = try fpn.inpConv.reversed().flatMap { try expected(for: $0) }
-            return ins + [2, 2, 2].map { resize($0, fpn) } + smooth + [8, 4, 2].map { resize($0, fpn) }
+            return try pyramid(fpn, lateral: fpn.insConv, smooth: fpn.inpConv)
+        case let fpn as RepLKFPN:
+            return try pyramid(fpn, lateral: fpn.insConv, smooth: fpn.inpConv)
         case let head as DBHead:
             return try expected(for: head.binarize)
         case let block as SVTRBlock where block.prenorm:
@@ -129,6 +127,15 @@ enum PaddleGraphPattern {
             }
             return try m.children.flatMap { try expected(for: $0) }
         }
+    }
+
+    /// An FPN neck as PaddleOCR's forward writes it (RSEFPN, RepLKFPN): laterals coarsest first,
+    /// the top-down sum (three 2x nearest Resizes), smoothing coarsest first, then p5, p4, p3
+    /// upsampled by 8, 4 and 2.
+    private static func pyramid(_ fpn: Module, lateral: [Module], smooth: [Module]) throws -> [ExpectedNode] {
+        let ins = try lateral.reversed().flatMap { try expected(for: $0) }
+        let smoothing = try smooth.reversed().flatMap { try expected(for: $0) }
+        return ins + [2, 2, 2].map { resize($0, fpn) } + smoothing + [8, 4, 2].map { resize($0, fpn) }
     }
 
     /// paddle2onnx's nearest upsampling by `factor`: Resize(x, roi [], scales [1, 1, f, f]).

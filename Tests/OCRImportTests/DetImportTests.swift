@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import NN
 import OCRData
+import OCRExport
 import OCRModels
 import OCRPreprocess
 import OCRRun
@@ -27,7 +28,7 @@ final class DetImportTests: XCTestCase {
         """
 
     /// A corpus file and the config with pages from it: `count` Eval pages of the two test fonts.
-    static func runConfig(_ dir: String, count: Int, overrides: [String] = []) throws -> DetectionRunConfig {
+    static func runConfig(_ dir: String, count: Int, config: String = config, overrides: [String] = []) throws -> DetectionRunConfig {
         try corpus.write(toFile: dir + "/corpus.txt", atomically: true, encoding: .utf8)
         let fonts = "[" + ImportFixtures.fonts.joined(separator: ", ") + "]"
         return try DetectionRunConfig(path: config, overrides: [
@@ -73,11 +74,57 @@ final class DetImportTests: XCTestCase {
     }
 
     func testImportedDetectorMatchesOnnxRuntimeOnRenderedPages() throws {
-        try ImportFixtures.requireModel(Self.detModel)
+        try assertImportedDetectorMatchesOnnxRuntime(file: Self.detModel, config: Self.config, output: "sigmoid_0.tmp_0",
+                                                     name: "PP-OCRv4 det")
+    }
+
+    /// PP-OCRv6 small det: PPLCNetV4 det + RepLKFPN + a DB head with folded BatchNorms.
+    func testImportedPPOCRv6DetectorMatchesOnnxRuntimeOnRenderedPages() throws {
+        try assertImportedDetectorMatchesOnnxRuntime(file: Self.v6DetModel, config: Self.v6Config, output: "fetch_name_0",
+                                                     name: "PP-OCRv6 small det")
+    }
+
+    /// The imported PP-OCRv6 detector goes back to ONNX through OCRKit's writer (PPLCNetV4 det,
+    /// RepLKFPN, the folded head): ONNX Runtime within the export gate of LibTorch on real pages
+    /// and random inputs; the same file against the model with one neck weight x1.05 fails.
+    func testImportedPPOCRv6DetectorExportsWithParity() throws {
+        try ImportFixtures.requireModel(Self.v6DetModel)
+        let dir = try ImportFixtures.scratchDirectory("det-v6-export")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Self.runConfig(dir, count: 2, config: Self.v6Config)
+        let imported = try PaddleModelImport.load(Self.v6DetModel, architecture: run.architecture, inputShape: [])
+        try imported.model.load(imported.state, strict: true)
+        guard let detector = imported.model as? DBNet else { return XCTFail("det import built \(imported.model.kind)") }
+        detector.eval()
+        let onnx = try DetectorExporter.export(model: detector, metadata: DetectorMetadata())
+        XCTAssertNil(onnx.graph.nodes.first { $0.opType == "BatchNormalization" }, "the file's head has no norms to write")
+        let file = dir + "/det.onnx"
+        try onnx.write(to: file)
+        let pages = try Tensor(Self.pages(run, count: 2, width: 640, height: 640), shape: [2, 3, 640, 640])
+        let report = try ParityCheck.run(modelAt: file, against: detector, sizes: [(1, 320, 320), (2, 640, 480)], realInputs: [pages])
+        print("PP-OCRv6 small det export\n\(report)")
+        XCTAssertTrue(report.passed, "\(report)")
+        XCTAssertTrue(report.description.contains("real pages"), report.description)
+
+        let weight = try XCTUnwrap(detector.namedParameters().first { $0.path.hasPrefix("neck/inp_conv") && $0.tensor.rank == 4 })
+        try noGrad { try weight.tensor.copy(from: weight.tensor * 1.05) }
+        let broken = try ParityCheck.run(modelAt: file, against: detector, sizes: [], realInputs: [pages])
+        print("against the model with \(weight.path) x 1.05: max |diff| \(broken.maxAbsDiff)")
+        XCTAssertFalse(broken.passed)
+    }
+
+    static let v6DetModel = ImportFixtures.packageRoot + "/.deps/models/PP-OCRv6_det_small.onnx"
+    static let v6Config = ImportFixtures.packageRoot + "/configs/det/ppocrv6_det.yml"
+
+    /// The whole file imported (every weight node matched, every parameter outside the threshold
+    /// branch from the file), then the probability map against onnxruntime's on rendered pages
+    /// at 1 x 320 x 320, 3 x 480 x 640 and 3 x 640 x 960.
+    func assertImportedDetectorMatchesOnnxRuntime(file detModel: String, config: String, output: String, name: String) throws {
+        try ImportFixtures.requireModel(detModel)
         let dir = try ImportFixtures.scratchDirectory("det-parity")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let run = try Self.runConfig(dir, count: 3)
-        let imported = try PaddleModelImport.load(Self.detModel, architecture: run.architecture, inputShape: [])
+        let run = try Self.runConfig(dir, count: 3, config: config)
+        let imported = try PaddleModelImport.load(detModel, architecture: run.architecture, inputShape: [])
         let report = imported.report
         print(report.description.split(separator: "\n")[0])
         XCTAssertEqual(imported.task.kind, .det)
@@ -85,7 +132,7 @@ final class DetImportTests: XCTestCase {
         XCTAssertTrue(report.description.contains("head/thresh: not in the file, initialised fresh (training only)"))
         // Every weight node of the file was matched (the import is not in prefix mode) and every
         // parameter outside the threshold branch came from it.
-        let file = try ONNXModelFile(contentsOf: Self.detModel)
+        let file = try ONNXModelFile(contentsOf: detModel)
         XCTAssertEqual(report.nodesMatched, PaddleImporter.weightNodes(file).count)
         let model = imported.model
         let fromFile = Set(report.entries.map(\.path))
@@ -106,16 +153,16 @@ final class DetImportTests: XCTestCase {
             // (BatchNorm folded into convs) for scale: those two differ by float32 rounding alone,
             // up to 2.7e-4 at 3 x 640 x 960 - the fused pyramid reaches values near 2300, where
             // float32 steps are 2.4e-4 - so the unfused graph is what the module is held to.
-            let reference = try ImportFixtures.referenceOutputs(model: Self.detModel, input: input, shape: [b, 3, h, w],
-                                                                names: ["sigmoid_0.tmp_0"])[0]
-            let optimized = try ImportFixtures.referenceOutputs(model: Self.detModel, input: input, shape: [b, 3, h, w],
-                                                                names: ["sigmoid_0.tmp_0"], optimized: true)[0]
+            let reference = try ImportFixtures.referenceOutputs(model: detModel, input: input, shape: [b, 3, h, w],
+                                                                names: [output])[0]
+            let optimized = try ImportFixtures.referenceOutputs(model: detModel, input: input, shape: [b, 3, h, w],
+                                                                names: [output], optimized: true)[0]
             XCTAssertEqual(values.count, reference.count)
             let diff = zip(values, reference).map { abs($0 - $1) }.max() ?? .infinity
             let noise = zip(optimized, reference).map { abs($0 - $1) }.max() ?? .infinity
             // Real pages: text is found (the comparison is not between two empty maps).
             let text = Double(reference.filter { $0 > 0.3 }.count) / Double(reference.count)
-            print("PP-OCRv4 det probability map \(b) x \(h) x \(w): max |diff| = \(diff) (limit 1e-4); "
+            print("\(name) probability map \(b) x \(h) x \(w): max |diff| = \(diff) (limit 1e-4); "
                   + "onnxruntime optimised vs as written: max |diff| \(noise); text pixels \(text)")
             XCTAssertLessThan(diff, 1e-4)
             XCTAssertGreaterThan(text, 0.005)

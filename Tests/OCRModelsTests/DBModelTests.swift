@@ -191,8 +191,8 @@ final class DBModelTests: XCTestCase {
         XCTAssertGreaterThan(lateral, 0.5)
         XCTAssertLessThanOrEqual(lateral, (6.0 / 16).squareRoot())
         let branch = db.head.binarize
-        XCTAssertEqual(try branch.convBN1.bias.toArray(Float.self), [Float](repeating: 1e-4, count: 64))
-        XCTAssertEqual(try branch.convBN2.weight.toArray(Float.self), [Float](repeating: 1, count: 64))
+        XCTAssertEqual(try XCTUnwrap(branch.convBN1).bias.toArray(Float.self), [Float](repeating: 1e-4, count: 64))
+        XCTAssertEqual(try XCTUnwrap(branch.convBN2).weight.toArray(Float.self), [Float](repeating: 1, count: 64))
         let up = try branch.conv3.weight.abs().max().item()                      // fan_in 1 * 2 * 2: bound 1.22
         XCTAssertGreaterThan(up, 0.6)
         XCTAssertLessThanOrEqual(up, (6.0 / 4).squareRoot())
@@ -233,7 +233,7 @@ final class DBModelTests: XCTestCase {
 
     func testUnknownOrMissingDetKeysAreNamed() throws {
         let cases: [(String, String, String)] = [
-            ("\"DBFPN\"", "\"LKPAN\"", "unknown Neck name 'LKPAN' (known: SequenceEncoder, DBFPN, RSEFPN)"),
+            ("\"DBFPN\"", "\"LKPAN\"", "unknown Neck name 'LKPAN' (known: SequenceEncoder, DBFPN, RSEFPN, RepLKFPN)"),
             ("\"DBHead\"", "\"PSEHead\"", "unknown Head name 'PSEHead' (known: CTCHead, ClsHead, DBHead)"),
             ("\"DB\"", "\"EAST\"", "unknown algorithm 'EAST' (known: CRNN, SVTR, SVTR_LCNet, CLS, DB)"),
             (", \"out_channels\": 256", "", "out_channels"),
@@ -266,7 +266,7 @@ final class DBModelTests: XCTestCase {
         XCTAssertTrue(message(arch).contains("scale 0.6 is not supported"), message(arch))
         arch = .dbMobileNetV3
         arch.neck = NeckConfig(encoderType: "rnn")
-        XCTAssertTrue(message(arch).contains("unknown det Neck name 'SequenceEncoder' (known: DBFPN, RSEFPN)"), message(arch))
+        XCTAssertTrue(message(arch).contains("unknown det Neck name 'SequenceEncoder' (known: DBFPN, RSEFPN, RepLKFPN)"), message(arch))
         arch.neck = nil
         XCTAssertTrue(message(arch).contains("DBHead needs a feature pyramid"), message(arch))
         arch = .dbMobileNetV3

@@ -54,6 +54,19 @@ extension RSEFPN: DetectionNeckONNX {
     }
 }
 
+extension RepLKFPN: DetectionNeckONNX {
+    func exportONNX(_ features: [ONNXValue], to g: ONNXGraphBuilder) throws -> ONNXValue {
+        let lateral = try zip(insConv, features).map { try $0.exportONNX($1, to: g) }
+        return try exportFusedPyramid(lateral: lateral, smooth: inpConv, scope: path, to: g)
+    }
+}
+
+extension LargeKernelRSE: ONNXExportable {
+    public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> ONNXValue {
+        try rse.exportONNX(lkConv.exportONNX(x, to: g), to: g)
+    }
+}
+
 /// OCRModels' `fusePyramid` in ONNX: top-down sums with 2x nearest upsampling, each level
 /// smoothed and brought to H/4 x W/4 by nearest upsampling (x8, x4, x2), concatenated coarsest
 /// first. The factors are exact because H and W are multiples of 32, so Resize by scale gives
@@ -74,9 +87,10 @@ func exportFusedPyramid(lateral ins: [ONNXValue], smooth: [any ONNXExportable], 
 extension DBHeadBranch: ONNXExportable {
     /// conv -> BN -> ReLU -> transposed conv -> BN -> ReLU -> transposed conv -> sigmoid; with
     /// `ExportOptions.foldBatchNorm` each BatchNorm is folded into the (transposed) conv before it.
+    /// A `foldedBN` branch has no BatchNorm to fold or write: its convs carry the biases.
     public func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> ONNXValue {
         let y: ONNXValue, z: ONNXValue
-        if g.options.foldBatchNorm {
+        if let convBN1, let convBN2, g.options.foldBatchNorm {
             let f1 = try BatchNormFolding.fold(conv: conv1, bn: convBN1)
             y = try conv1.emitConv(x, weight: folded(f1.weight, conv1.path, convBN1.path, "weight", g),
                                    bias: folded(f1.bias, conv1.path, convBN1.path, "bias", g), to: g)
@@ -84,8 +98,10 @@ extension DBHeadBranch: ONNXExportable {
             z = try conv2.emitConvTranspose(relu1.exportONNX(y, to: g), weight: folded(f2.weight, conv2.path, convBN2.path, "weight", g),
                                             bias: folded(f2.bias, conv2.path, convBN2.path, "bias", g), to: g)
         } else {
-            y = try convBN1.exportONNX(conv1.exportONNX(x, to: g), to: g)
-            z = try convBN2.exportONNX(conv2.exportONNX(relu1.exportONNX(y, to: g), to: g), to: g)
+            let c1 = try conv1.exportONNX(x, to: g)
+            y = try convBN1.map { try $0.exportONNX(c1, to: g) } ?? c1
+            let c2 = try conv2.exportONNX(relu1.exportONNX(y, to: g), to: g)
+            z = try convBN2.map { try $0.exportONNX(c2, to: g) } ?? c2
         }
         return try sigmoid.exportONNX(conv3.exportONNX(relu2.exportONNX(z, to: g), to: g), to: g)
     }

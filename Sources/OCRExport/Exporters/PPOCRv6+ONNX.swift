@@ -2,9 +2,10 @@ import NN
 import OCRModels
 import Torch
 
-// ONNX exporters for PP-OCRv6's recognition modules (OCRModels/PPOCR: PPLCNetV4 and the light
-// SVTR neck): a recogniser fine-tuned from PP-OCRv6_rec_small.onnx goes back to ONNX through the
-// same writer, parity check and INT8 gate as PP-OCRv4's and OCRKit's own.
+// ONNX exporters for PP-OCRv6's modules (OCRModels/PPOCR: PPLCNetV4 in both layouts and the
+// light SVTR neck; the det neck RepLKFPN is in DBNet+ONNX.swift): a model fine-tuned from
+// PP-OCRv6's files goes back to ONNX through the same writer, parity check and INT8 gate as
+// PP-OCRv4's and OCRKit's own.
 
 extension PPLCNetV4Stem: ONNXExportable {
     /// Paddle's "SAME" 2 x 2 windows pad one row and column at the bottom and right; the forward
@@ -56,6 +57,20 @@ extension PPLCNetV4: ONNXExportable {
         guard let pool else { throw ExportError.unsupportedSetting(path: path.description, message: "PPLCNetV4 det layout") }
         let y = try (blocks2 + blocks3 + blocks4 + blocks5).reduce(try g.emit(conv1, x)) { try $1.exportONNX($0, to: g) }
         return try pool.exportONNX(y, to: g)                                     // B x C x 1 x W/8
+    }
+}
+
+extension PPLCNetV4: DetectionBackboneONNX {
+    /// The det layout: the four stage outputs, as `features(_:)`.
+    func exportONNX(_ x: ONNXValue, to g: ONNXGraphBuilder) throws -> [ONNXValue] {
+        guard det else { throw ExportError.unsupportedSetting(path: path.description, message: "PPLCNetV4 rec layout as a DB backbone") }
+        var y = try g.emit(conv1, x)
+        var outputs: [ONNXValue] = []
+        for stage in [blocks2, blocks3, blocks4, blocks5] {
+            y = try stage.reduce(y) { try $1.exportONNX($0, to: g) }
+            outputs.append(y)
+        }
+        return outputs
     }
 }
 

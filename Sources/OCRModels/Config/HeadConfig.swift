@@ -30,6 +30,9 @@ public struct HeadConfig: Codable, Sendable, Equatable {
     public var classDim: Int?
     /// `k` (DBHead): the differentiable binarisation's amplification factor.
     public var k: Int?
+    /// `folded_bn` (DBHead, OCRKit's key): the probability branch's BatchNorms folded into its
+    /// convs, as PP-OCRv6 det's inference file holds them (configs/det/ppocrv6_det.yml). Default false.
+    public var foldedBN: Bool?
 
     public init(name: String = "CTCHead", fcDecay: Double = 0.0004, midChannels: Int? = nil, classDim: Int? = nil) {
         self.name = name
@@ -47,7 +50,9 @@ public struct HeadConfig: Codable, Sendable, Equatable {
         c.k = k
         return c
     }
-    enum CodingKeys: String, CodingKey { case name, fcDecay = "fc_decay", midChannels = "mid_channels", classDim = "class_dim", k }
+    enum CodingKeys: String, CodingKey {
+        case name, fcDecay = "fc_decay", midChannels = "mid_channels", classDim = "class_dim", k, foldedBN = "folded_bn"
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -57,6 +62,7 @@ public struct HeadConfig: Codable, Sendable, Equatable {
             classDim = try c.decode(Int.self, forKey: .classDim)
         } else if name == "DBHead" {
             k = try c.decodeIfPresent(Int.self, forKey: .k) ?? 50
+            foldedBN = try c.decodeIfPresent(Bool.self, forKey: .foldedBN)
         } else {
             fcDecay = try c.decodeIfPresent(Double.self, forKey: .fcDecay) ?? 0.0004
             midChannels = try c.decodeIfPresent(Int.self, forKey: .midChannels)
@@ -71,6 +77,7 @@ public struct HeadConfig: Codable, Sendable, Equatable {
             try c.encodeIfPresent(classDim, forKey: .classDim)
         } else if name == "DBHead" {
             try c.encodeIfPresent(k, forKey: .k)
+            try c.encodeIfPresent(foldedBN, forKey: .foldedBN)
         } else {
             try c.encode(fcDecay, forKey: .fcDecay)
             try c.encodeIfPresent(midChannels, forKey: .midChannels)

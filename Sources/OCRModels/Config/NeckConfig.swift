@@ -20,7 +20,7 @@ public struct NeckConfig: Codable, Sendable, Equatable {
     /// The sequence necks (what `RecognizerFactory` builds).
     public static let knownNames = ["SequenceEncoder"]
     /// The DB feature pyramids (what `DetectorFactory` builds).
-    public static let detectionNames = ["DBFPN", "RSEFPN"]
+    public static let detectionNames = ["DBFPN", "RSEFPN", "RepLKFPN"]
     public static let knownEncoderTypes = ["reshape", "fc", "rnn", "svtr", "lightsvtr"]
     /// `name`: SequenceEncoder, DBFPN or RSEFPN.
     public var name: String = "SequenceEncoder"
@@ -82,7 +82,7 @@ public struct NeckConfig: Codable, Sendable, Equatable {
         if Self.detectionNames.contains(name) {
             encoderType = ""
             outChannels = try c.decode(Int.self, forKey: .outChannels)
-            if name == "RSEFPN" { shortcut = try c.decodeIfPresent(Bool.self, forKey: .shortcut) ?? true }
+            if name != "DBFPN" { shortcut = try c.decodeIfPresent(Bool.self, forKey: .shortcut) ?? true }
         } else {
             encoderType = try c.decode(String.self, forKey: .encoderType)
             hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 48
@@ -103,7 +103,7 @@ public struct NeckConfig: Codable, Sendable, Equatable {
         try c.encode(name, forKey: .name)
         if Self.detectionNames.contains(name) {
             try c.encodeIfPresent(outChannels, forKey: .outChannels)
-            if name == "RSEFPN" { try c.encode(shortcut, forKey: .shortcut) }
+            if name != "DBFPN" { try c.encode(shortcut, forKey: .shortcut) }
         } else {
             try c.encode(encoderType, forKey: .encoderType)
             try c.encode(hiddenSize, forKey: .hiddenSize)

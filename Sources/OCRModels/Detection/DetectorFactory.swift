@@ -31,10 +31,12 @@ public enum DetectorFactory {
 
         let root = Path.root
         let (backbone, inChannels) = try makeBackbone(arch.backbone, root / "backbone")
-        let neck: any DetectionNeck = neckConfig.name == "DBFPN"
-            ? try DBFPN(root / "neck", inChannels: backbone.featureChannels, outChannels: width)
-            : try RSEFPN(root / "neck", inChannels: backbone.featureChannels, outChannels: width, shortcut: neckConfig.shortcut)
-        let head = try DBHead(root / "head", inChannels: neck.outChannels, k: arch.head.k ?? 50)
+        let neck: any DetectionNeck = switch neckConfig.name {
+        case "DBFPN": try DBFPN(root / "neck", inChannels: backbone.featureChannels, outChannels: width)
+        case "RepLKFPN": try RepLKFPN(root / "neck", inChannels: backbone.featureChannels, outChannels: width, shortcut: neckConfig.shortcut)
+        default: try RSEFPN(root / "neck", inChannels: backbone.featureChannels, outChannels: width, shortcut: neckConfig.shortcut)
+        }
+        let head = try DBHead(root / "head", inChannels: neck.outChannels, k: arch.head.k ?? 50, foldedBN: arch.head.foldedBN ?? false)
         return DBNet(root, architecture: arch, backbone: backbone, neck: neck, head: head, inputChannels: inChannels)
     }
 
