@@ -199,6 +199,34 @@ final class QuantizationTests: XCTestCase {
         }
     }
 
+    /// A conv channel whose weights were trained to almost nothing keeps its bias: the int32 bias
+    /// (bias / (weight scale x input scale)) would overflow - a fine-tuned PP-OCRv6 detector
+    /// crashed `ocr-export --int8` with "Double value cannot be converted to Int64" - so that
+    /// channel's weight scale is raised until the bias fits, and the bias dequantises exactly.
+    func testNearZeroWeightChannelKeepsItsBias() throws {
+        let large = try TestModels.crnnLarge()
+        var float = try RecognizerExporter.export(model: large.model, metadata: large.metadata)
+        let plan = QDQQuantizer.plan(float.graph, options: QuantizationOptions())
+        let conv = try XCTUnwrap(plan.nodes.first { $0.opType == "Conv" && $0.bias != nil })
+        let w = try XCTUnwrap(float.graph.initializers.firstIndex { $0.name == conv.weight })
+        let b = try XCTUnwrap(float.graph.initializers.firstIndex { $0.name == conv.bias })
+        var weights = try XCTUnwrap(float.graph.initializers[w].floats), bias = try XCTUnwrap(float.graph.initializers[b].floats)
+        let perChannel = weights.count / bias.count
+        for i in 0..<perChannel { weights[i] = 1e-30 }                      // output channel 0
+        bias[0] = 0.75
+        float.graph.initializers[w] = ONNXTensor(name: conv.weight, floats: weights, dims: float.graph.initializers[w].dims)
+        float.graph.initializers[b] = ONNXTensor(name: conv.bias!, floats: bias, dims: float.graph.initializers[b].dims)
+
+        let batches = try [FloatTensor(try lines([2, 3, 32, 64]).toArray(Float.self), shape: [2, 3, 32, 64])]
+        let (int8, _, _) = try INT8Quantization.quantize(float, calibration: batches, options: QuantizationOptions())
+        let q = try XCTUnwrap(initializer(int8, conv.bias! + "_quantized")), s = try XCTUnwrap(initializer(int8, conv.bias! + "_scale"))
+        let q0 = q.rawData.prefix(4).enumerated().reduce(Int32(0)) { $0 | Int32($1.element) << (8 * $1.offset) }
+        let s0 = try XCTUnwrap(s.floats?.first)
+        print("channel 0: bias 0.75 -> \(q0) x \(s0) = \(Float(q0) * s0)")
+        XCTAssertEqual(Float(q0) * s0, 0.75, accuracy: 1e-6)
+        XCTAssertLessThan(abs(Int64(q0)), Int64(Int32.max), "not clamped at the int32 limit")
+    }
+
     func testKeepFloatAndSensitivityReport() throws {
         let large = try TestModels.crnnLarge()
         let float = try RecognizerExporter.export(model: large.model, metadata: large.metadata)

@@ -140,7 +140,15 @@ public enum QDQQuantizer {
                 axis = dims.count - 1
             }
             let name = n.weight + (n.weightTranspose != nil ? "_transposed" : "")
-            let (q, scales) = quantizePerChannel(data, dims: dims, axis: axis)
+            // The int32 bias is bias / (weight scale x input scale): a channel whose weights are
+            // near zero (trained away) would need more than 32 bits, so its weight scale is raised
+            // until the bias fits with room to spare - ONNX Runtime's
+            // adjust_weight_scale_for_int32_bias. Such a channel's output is its bias, which stays exact.
+            var minimumScales: [Float]?
+            if let b = n.bias, let bias = initializers[b]?.floats, bias.count == dims[axis], let input = parameters[n.activation] {
+                minimumScales = bias.map { abs($0) / (Float(1 << 30) * input.scale) }
+            }
+            let (q, scales) = quantizePerChannel(data, dims: dims, axis: axis, minimumScales: minimumScales)
             // Symmetric: no zero-point input (it defaults to 0), one byte less per channel.
             added += [ONNXTensor(name: name + "_quantized", int8s: q, dims: dims),
                       ONNXTensor(name: name + "_scale", floats: scales, dims: [scales.count])]
@@ -153,7 +161,10 @@ public enum QDQQuantizer {
                     throw QuantizationError("'\(n.name)': bias '\(b)' does not match the weight's \(scales.count) channels")
                 }
                 let biasScales = scales.map { $0 * input.scale }
-                let q32 = zip(bias, biasScales).map { v, s in Int32(clamping: Int64((Double(v) / Double(s)).rounded())) }
+                let q32 = zip(bias, biasScales).map { v, s -> Int32 in
+                    let r = (Double(v) / Double(s)).rounded()
+                    return r.isFinite ? Int32(clamping: Int64(max(-0x1p62, min(0x1p62, r)))) : 0
+                }
                 added += [ONNXTensor(name: b + "_quantized", int32s: q32, dims: [q32.count]),
                           ONNXTensor(name: b + "_scale", floats: biasScales, dims: [q32.count])]
                 prelude.append(ONNXNode(opType: "DequantizeLinear", name: b + "_DQ",
@@ -232,8 +243,9 @@ public enum QDQQuantizer {
                         attributes: node.attributes.filter { $0.name != "layout" }, domain: "com.microsoft")
     }
 
-    /// Symmetric int8 per channel along `axis`: scale = max |w| / 127 (1 for an all-zero channel).
-    static func quantizePerChannel(_ values: [Float], dims: [Int], axis: Int) -> ([Int8], [Float]) {
+    /// Symmetric int8 per output channel along `axis`: scale max |w| / 127 (1 for an all-zero
+    /// channel), at least `minimumScales[c]` when given.
+    static func quantizePerChannel(_ values: [Float], dims: [Int], axis: Int, minimumScales: [Float]? = nil) -> ([Int8], [Float]) {
         let channels = dims[axis]
         let inner = dims[(axis + 1)...].reduce(1, *)
         var absMax = [Float](repeating: 0, count: channels)
@@ -241,7 +253,7 @@ public enum QDQQuantizer {
             let c = (i / inner) % channels
             absMax[c] = max(absMax[c], abs(v))
         }
-        let scales = absMax.map { $0 > 0 ? $0 / 127 : 1 }
+        let scales = absMax.enumerated().map { c, m in max(m > 0 ? m / 127 : 1, minimumScales?[c] ?? 0) }
         let q = values.enumerated().map { i, v in Int8(max(-127, min(127, (v / scales[(i / inner) % channels]).rounded()))) }
         return (q, scales)
     }
